@@ -1,0 +1,108 @@
+/* precbench scaling: NVFP4 (NVIDIA): blocks of 16 along K with an E4M3
+ * scale, and an FP32 per-tensor scale that maps the block scales into the
+ * E4M3 range:
+ *     genc  = fl32(fmax * 448 / amax_tensor)     outer = fl32(1 / genc)
+ *     s_b   = e4m3_rne_sat(fl32(fl32(amax_b / fmax) * genc))   blk = s_b
+ *     enc_b = fl32(genc / s_b)                   (0 when s_b == 0)
+ * fmax = 6 for e2m1 elements (docs/schemes.md, section 3). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scale/scale_internal.h"
+#include "scheme/spec.h"
+
+enum { PB_NVFP4_DEFAULT_BLOCK = 16, PB_NVFP4_MAX_BLOCK = 4096 };
+
+static void nvfp4_defaults(pb_scaling *s)
+{
+    s->block = PB_NVFP4_DEFAULT_BLOCK;
+}
+
+static pb_status nvfp4_param(pb_scaling *s, const char *key,
+                             const char *value)
+{
+    long v;
+    if (strcmp(key, "block") != 0) return PB_ERR_PARSE;
+    if (!pb_spec_long(value, 1, PB_NVFP4_MAX_BLOCK, &v)) return PB_ERR_PARSE;
+    s->block = (size_t)v;
+    return PB_OK;
+}
+
+static int nvfp4_print(const pb_scaling *s, char *buf, size_t size)
+{
+    return s->block != PB_NVFP4_DEFAULT_BLOCK
+               ? snprintf(buf, size, "block=%zu", s->block)
+               : snprintf(buf, size, "%s", "");
+}
+
+static pb_status nvfp4_check(const pb_scaling *s, const pb_format *elem)
+{
+    return elem->spec.kind == PB_FORMAT_KIND_POW2 ? PB_ERR_UNSUPPORTED : PB_OK;
+}
+
+static pb_status nvfp4_compute(const pb_scaling *s, const pb_format *elem,
+                               const float *x, size_t rows, size_t k,
+                               size_t ldx, const pb_scaling_state *state,
+                               pb_scales *sc)
+{
+    const pb_format *e4m3 = pb_format_by_name("e4m3");
+    if (!e4m3) return PB_ERR_UNKNOWN_FORMAT;
+    pb_rounding sat = pb_rounding_default();
+    sat.overflow = PB_OVERFLOW_SAT;
+    double fmax = elem->max_finite;
+
+    double amax = 0.0;
+    for (size_t r = 0; r < rows; r++) {
+        double a = pb_scale_amax(x + r * ldx, k, 1);
+        if (a != a) {
+            amax = a;
+            break;
+        }
+        if (a > amax) amax = a;
+    }
+    /* fmax * 448 is exact; the binary64 quotient of two floats rounds
+     * correctly to float. */
+    float genc = 1.0f;
+    if (amax > 0.0 && isfinite(amax)) {
+        float g = (float)(fmax * e4m3->max_finite / amax);
+        if (isfinite(g) && g != 0.0f) genc = g;
+    }
+    float outer = (float)(1.0 / (double)genc);
+
+    size_t B = sc->block, nb = sc->nblocks;
+    for (size_t r = 0; r < rows; r++) {
+        sc->outer[r] = outer;
+        for (size_t b = 0; b < nb; b++) {
+            size_t k0 = b * B, len = k - k0 < B ? k - k0 : B;
+            if (k == 0) len = 0;
+            size_t cell = r * nb + b;
+            double bamax = pb_scale_amax(x + r * ldx + k0, len, 1);
+            if (bamax != bamax || isinf(bamax)) {
+                sc->blk[cell] = NAN;
+                sc->enc[cell] = NAN;
+                continue;
+            }
+            float t = (float)(bamax / fmax);             /* fl32(amax_b / fmax) */
+            float u = (float)((double)t * (double)genc); /* fl32(t * genc)      */
+            float sb = (float)pb_format_round(e4m3, (double)u, &sat, 0);
+            sc->blk[cell] = sb;
+            sc->enc[cell] = sb == 0.0f ? 0.0 : (double)(float)((double)genc / sb);
+        }
+    }
+    sc->amax = amax;
+    return PB_OK;
+}
+
+const pb_scaling_method pb_scaling_nvfp4 = {
+    .name = "nvfp4",
+    .saturate = true,
+    .description = "NVFP4: blocks of 16 along K, E4M3 block scale and an FP32 tensor scale",
+    .syntax = "[:block=B]",
+    .block = true,
+    .defaults = nvfp4_defaults,
+    .param = nvfp4_param,
+    .print = nvfp4_print,
+    .check_format = nvfp4_check,
+    .compute = nvfp4_compute,
+};

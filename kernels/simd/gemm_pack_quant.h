@@ -1,0 +1,40 @@
+/* Operand preparation of the fast GEMM kernels (internal): the quantised
+ * inputs of docs/schemes.md section 1 as the compact sources the packed
+ * engine reads (gemm_pack.h).
+ *
+ * The values are the model's own: pb_gemm_quantise (kernels/gemm/) gives q
+ * for any block of rows, bit-identical to the model; this step only stores
+ * them compactly, rows along K:
+ *   F32   q as floats, or, for unscaled fp32 (whose quantisation is the
+ *         identity up to NaN payloads, which the output canonicalises),
+ *         the caller's matrix itself, read through its layout;
+ *   BF16  the top 16 bits of q (exact: q is a bf16 value);
+ *   I8    q as int8_t (q is an integer code in [-128, 127]).
+ */
+#ifndef PRECBENCH_SIMD_GEMM_PACK_QUANT_H
+#define PRECBENCH_SIMD_GEMM_PACK_QUANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gemm/gemm_fast.h"
+#include "simd/gemm_pack.h"
+
+typedef struct pb_simd_operand {
+    pb_simd_src src;         /* what the engine reads                         */
+    int32_t *colsum;         /* I8 B: rows x nblocks sums of the codes        */
+    void *buf;               /* the compact copy: scratch of the calling
+                                thread (pb_simd_buf), valid until its next
+                                preparation of the same operand            */
+} pb_simd_operand;
+
+/* Prepare operand `which` (0: A, 1: B) of the job for `kind`; colsum for
+ * I8.  PB_OK; PB_ERR_NOMEM; PB_ERR_UNSUPPORTED when a quantised value does
+ * not fit the kind (an I8 value that is not an integer in [-128, 127]):
+ * the caller runs the model instead. */
+pb_status pb_simd_operand_prepare(const pb_gemm_job *job, int which, pb_simd_kind kind,
+                                  pb_simd_operand *op);
+void pb_simd_operand_free(pb_simd_operand *op);
+
+#endif
