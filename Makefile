@@ -213,6 +213,50 @@ $(BUILD)/tcprobe/tcprobe: tools/tcprobe/tcprobe.cu
 
 # ---- experiments and plots ----------------------------------------------------
 # (section owned by the experiments)
+#
+#   make experiments [FULL=1] [EXPERIMENTS="sr qsnr"]  every experiment (quick by
+#                         default, the CI's run; FULL=1: the figures' sizes, which
+#                         resume an interrupted run) -> results/<name>/*.csv
+#   make plots            every figure from results/ -> results/figures/*.{svg,png,pdf}
+#                         (fails naming the missing CSV when an experiment has not run)
+#   make figures          experiments FULL=1, then plots
+# docs/figures.md shows and explains every figure.
+EXPERIMENTS  ?= $(shell $(BIN)/precbench experiment --list 2>/dev/null | cut -d' ' -f1)
+EXP_MODE     := $(if $(filter 1,$(FULL)),,--quick)
+# Figure scripts: one per figure, each naming the CSV files it reads on a
+# "# needs:" line (paths under results/).  plots/lib/ holds shared code; the
+# benchmark figure has its own target (bench-plot).
+PLOT_SCRIPTS := $(filter-out plots/bench_%.gp,$(sort $(wildcard plots/*.gp)))
+.PHONY: figures
+experiments: info-once $(BIN)/precbench
+	@names="$(EXPERIMENTS)"; [ -n "$$names" ] || names=$$($(BIN)/precbench experiment --list | cut -d' ' -f1); \
+	 for e in $$names; do $(BIN)/precbench experiment $$e $(EXP_MODE) || exit 1; done
+
+plots:
+	@command -v gnuplot >/dev/null || { echo "precbench: make plots needs gnuplot (make deps)" >&2; exit 1; }
+	@mkdir -p results/figures; \
+	 formats="svg png"; \
+	 if gnuplot -e 'print GPVAL_TERMINALS' 2>&1 | grep -qw pdfcairo; then formats="$$formats pdf"; fi; \
+	 st=0; \
+	 for gp in $(PLOT_SCRIPTS); do \
+	   missing=; \
+	   for f in $$(sed -n 's/^# needs: //p' $$gp); do [ -f results/$$f ] || missing="$$missing results/$$f"; done; \
+	   if [ -n "$$missing" ]; then \
+	     echo "precbench: $$gp: missing$$missing (run: make experiments)" >&2; st=1; continue; \
+	   fi; \
+	   for t in $$formats; do \
+	     gnuplot -e "out_format='$$t'; resdir='results'; outdir='results/figures'" $$gp 2>&1 \
+	       | grep -v -e 'warning: Skipping data file with no valid points' -e '^$$' >&2; \
+	     [ -s results/figures/$$(basename $$gp .gp).$$t ] || { echo "precbench: $$gp: no $$t written" >&2; st=1; }; \
+	   done; \
+	   echo "figure: results/figures/$$(basename $$gp .gp).{$$(echo $$formats | tr ' ' ,)}"; \
+	 done; \
+	 $(MAKE) --no-print-directory bench-plot; \
+	 exit $$st
+
+figures:
+	@$(MAKE) --no-print-directory experiments FULL=1
+	@$(MAKE) --no-print-directory plots
 
 clean:
 	rm -rf build build-san bin

@@ -14,7 +14,7 @@
 //   0: C (37 x 29) = A (37 x 300) B (300 x 29); row i of A scaled by
 //      2^((i mod 7) - 3) so per-row and per-block scaling see a range of
 //      magnitudes; the error is measured on this case.
-//   1: C (16 x 40) = 0.5 A^T B^T + 2 C, A stored 64 x 16, B stored 40 x 64:
+//   1: C (19 x 41) = 0.5 A^T B^T + 2 C, A stored 70 x 19, B stored 41 x 70:
 //      transposes, alpha and beta.
 // Odd sizes on purpose: no dimension is a multiple of a kernel's block.
 #include <cinttypes>
@@ -62,12 +62,12 @@ std::vector<golden_case> make_cases()
         for (size_t p = 0; p < 300; p++) g0.a[i * 300 + p] *= std::ldexp(1.0f, (int)(i % 7) - 3);
 
     golden_case &g1 = cases[1];
-    // op(A) = A^T: 16 x 64, stored 64 x 16 (lda 16); op(B) = B^T: 64 x 40,
-    // stored 40 x 64 (ldb 64); C: 16 x 40.
-    g1 = {16, 40, 64, PB_TRANS, PB_TRANS, 0.5f, 2.0f, {}, {}, {}, 16, 64};
-    g1.a.resize(64 * 16);
-    g1.b.resize(40 * 64);
-    g1.c0.resize(16 * 40);
+    // op(A) = A^T: 19 x 70, stored 70 x 19 (lda 19); op(B) = B^T: 70 x 41,
+    // stored 41 x 70 (ldb 70); C: 19 x 41.
+    g1 = {19, 41, 70, PB_TRANS, PB_TRANS, 0.5f, 2.0f, {}, {}, {}, 19, 70};
+    g1.a.resize(70 * 19);
+    g1.b.resize(41 * 70);
+    g1.c0.resize(19 * 41);
     pb_generate_f32(PB_DIST_NORMAL, GOLDEN_SEED, 2, 0, g1.a.data(), g1.a.size());
     pb_generate_f32(PB_DIST_NORMAL, GOLDEN_SEED, 3, 0, g1.b.data(), g1.b.size());
     pb_generate_f32(PB_DIST_NORMAL, GOLDEN_SEED, 4, 0, g1.c0.data(), g1.c0.size());

@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "precbench/accum.h"
 #include "precbench/format.h"
+#include "precbench/scale.h"
+#include "precbench/scheme.h"
 
 static void print_formats(FILE *out)
 {
@@ -39,6 +42,42 @@ static void print_overflow(FILE *out)
         fprintf(out, "  %-6s %s\n", pb_overflow_name((pb_overflow)o), pb_overflow_description((pb_overflow)o));
 }
 
+static void print_schemes(FILE *out)
+{
+    fprintf(out, "  %-26s %-5s %-4s %-4s %-8s %s\n", "name", "block", "fast", "det", "bound",
+            "description / composition");
+    for (size_t i = 0; i < pb_scheme_count(); i++) {
+        const pb_scheme *s = pb_scheme_at(i);
+        fprintf(out, "  %-26s %-5zu %-4s %-4s %-8.2g %s\n  %-26s %s\n", pb_scheme_name(s),
+                pb_scheme_block(s), pb_scheme_fast_expected(s) ? "yes" : "no",
+                pb_scheme_deterministic(s) ? "yes" : "no", pb_scheme_error_bound(s),
+                pb_scheme_description(s), "", pb_scheme_spec(s));
+    }
+    fprintf(out, "  composed: fmt=A[,B];in=MODE;scale=S[,S];acc=M[:params];out=F[:MODE] (docs/schemes.md)\n");
+}
+
+static void print_scalings(FILE *out)
+{
+    for (size_t i = 0; i < pb_scaling_method_count(); i++) {
+        const pb_scaling_method *m = pb_scaling_method_at(i);
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", pb_scaling_method_name(m), pb_scaling_method_syntax(m));
+        fprintf(out, "  %-28s %s\n", name, pb_scaling_method_description(m));
+    }
+}
+
+static void print_accums(FILE *out)
+{
+    for (size_t i = 0; i < pb_accum_model_count(); i++) {
+        const pb_accum_model *m = pb_accum_model_at(i);
+        fprintf(out, "  %-12s %s\n  %-12s %s%s\n", pb_accum_model_name(m),
+                pb_accum_model_description(m), "", pb_accum_model_name(m), pb_accum_model_syntax(m));
+    }
+    for (size_t i = 0; i < pb_tensorcore_preset_count(); i++)
+        fprintf(out, "  tensorcore:%-10s %s\n", pb_tensorcore_preset_name(i),
+                pb_tensorcore_preset_source(i));
+}
+
 /* One line per section, printed in this order. */
 static const struct {
     const char *name, *title;
@@ -47,6 +86,9 @@ static const struct {
     {"formats", "formats (convert/decode FORMAT)", print_formats},
     {"modes", "rounding modes (--round MODE)", print_modes},
     {"overflow", "overflow policies (--overflow POLICY)", print_overflow},
+    {"schemes", "schemes (--scheme NAME or a composition)", print_schemes},
+    {"scalings", "scaling methods (--scaling S, scale=S)", print_scalings},
+    {"accumulators", "accumulator models (--accum M, acc=M)", print_accums},
 };
 enum { SECTIONS = sizeof sections / sizeof sections[0] };
 

@@ -91,8 +91,7 @@ static pb_status write_plot_vars(pb_exp *x)
 }
 
 typedef struct point_buf {
-    float *a, *b, *c;     /* A: M x K, B: K x N, C: M x N               */
-    double *ref, *absab;  /* exact AB and |A||B|, M x N                 */
+    size_t kmax;
     double *nw, *cw;      /* [scheme][trial] normwise, componentwise    */
 } point_buf;
 
@@ -111,49 +110,70 @@ static void errors_of(const float *c, const double *ref, const double *absab, si
     *componentwise = cmax;
 }
 
-static pb_status run_point(pb_exp *x, pb_exp_csv *csv, point_buf *pb, pb_dist dist, int dist_idx,
-                           size_t k, int logk, size_t m, size_t n, size_t trials)
+/* One trial: new matrices, the exact product, every scheme (1 thread each:
+ * trials run in parallel, and tiny GEMMs gain nothing from threads). */
+static pb_status run_trial(pb_exp *x, point_buf *pb, pb_dist dist, int dist_idx, size_t k, int logk,
+                           size_t m, size_t n, size_t trials, size_t t)
 {
     size_t ns = pb_scheme_count();
     const uint64_t seed = x->o.seed;
-    for (size_t t = 0; t < trials; t++) {
-        uint32_t stream = (uint32_t)(dist_idx * 1000000 + logk * 10000 + (int)t * 2);
-        pb_status st = pb_generate_matrix_f32(dist, seed, stream, m, k, pb->a, k);
-        if (st == PB_OK) st = pb_generate_matrix_f32(dist, seed, stream + 1, k, n, pb->b, n);
-        if (st == PB_OK)
-            st = pb_exact_gemm_f32(PB_NO_TRANS, PB_NO_TRANS, m, n, k, pb->a, k, pb->b, n, pb->ref, n,
-                                   NULL, NULL, 0);
-        if (st != PB_OK) return st;
+    float *a = malloc(m * k * sizeof *a), *b = malloc(k * n * sizeof *b), *c = malloc(m * n * sizeof *c);
+    double *ref = malloc(m * n * sizeof *ref), *absab = malloc(m * n * sizeof *absab);
+    pb_status st = (!a || !b || !c || !ref || !absab) ? PB_ERR_NOMEM : PB_OK;
+    uint32_t stream = (uint32_t)(dist_idx * 1000000 + logk * 10000 + (int)t * 2);
+    if (st == PB_OK) st = pb_generate_matrix_f32(dist, seed, stream, m, k, a, k);
+    if (st == PB_OK) st = pb_generate_matrix_f32(dist, seed, stream + 1, k, n, b, n);
+    if (st == PB_OK)
+        st = pb_exact_gemm_f32(PB_NO_TRANS, PB_NO_TRANS, m, n, k, a, k, b, n, ref, n, NULL, NULL, 1);
+    if (st == PB_OK) {
         /* |A||B| in binary64: nonnegative terms, relative error <= gamma_K(2^-53). */
         for (size_t i = 0; i < m; i++)
             for (size_t j = 0; j < n; j++) {
                 double s = 0;
-                for (size_t kk = 0; kk < k; kk++)
-                    s += fabs((double)pb->a[i * k + kk]) * fabs((double)pb->b[kk * n + j]);
-                pb->absab[i * n + j] = s;
+                for (size_t kk = 0; kk < k; kk++) s += fabs((double)a[i * k + kk]) * fabs((double)b[kk * n + j]);
+                absab[i * n + j] = s;
             }
-        for (size_t si = 0; si < ns; si++) {
-            pb_gemm_ctx ctx = pb_gemm_ctx_default();
-            ctx.seed = seed + t;
-            st = pb_gemm(pb_scheme_at(si), &ctx, PB_NO_TRANS, PB_NO_TRANS, m, n, k, 1.0f, pb->a, k,
-                         pb->b, n, 0.0f, pb->c, n);
-            if (st != PB_OK) return st;
-            errors_of(pb->c, pb->ref, pb->absab, m * n, &pb->nw[si * trials + t],
-                      &pb->cw[si * trials + t]);
-            pb_exp_progress_done(x, (double)(m * n * k));
+    }
+    for (size_t si = 0; st == PB_OK && si < ns; si++) {
+        pb_gemm_ctx ctx = pb_gemm_ctx_default();
+        ctx.seed = seed + t;
+        ctx.threads = 1;
+        st = pb_gemm(pb_scheme_at(si), &ctx, PB_NO_TRANS, PB_NO_TRANS, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+        if (st == PB_OK) errors_of(c, ref, absab, m * n, &pb->nw[si * trials + t], &pb->cw[si * trials + t]);
+    }
+    free(a);
+    free(b);
+    free(c);
+    free(ref);
+    free(absab);
+    return st;
+}
+
+static pb_status run_point(pb_exp *x, pb_exp_csv *csv, point_buf *pb, pb_dist dist, int dist_idx,
+                           size_t k, int logk, size_t m, size_t n, size_t trials)
+{
+    size_t ns = pb_scheme_count();
+    pb_status st = PB_OK;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (size_t t = 0; t < trials; t++) {
+        pb_status ts = run_trial(x, pb, dist, dist_idx, k, logk, m, n, trials, t);
+        if (ts != PB_OK) {
+#pragma omp critical(accum_error_status)
+            st = ts;
         }
     }
+    if (st != PB_OK) return st;
+    pb_exp_progress_done(x, (double)(m * n * k * ns * trials));
     const double u = ldexp(1.0, -24);
     for (size_t si = 0; si < ns; si++) {
         const pb_scheme *s = pb_scheme_at(si);
         double *nw = &pb->nw[si * trials], *cw = &pb->cw[si * trials];
         double nmax = pb_exp_max(nw, trials), cmax = pb_exp_max(cw, trials);
-        pb_status st = pb_exp_csv_row(csv, "%s,%s,%s,%zu,%zu,%zu,%zu,%s,%s,%s,%s,%s,%s",
-                                      pb_scheme_name(s), scheme_group(s), pb_dist_name(dist), k, m, n,
-                                      trials, pb_exp_g(pb_exp_median(nw, trials)).s, pb_exp_g(nmax).s,
-                                      pb_exp_g(pb_exp_median(cw, trials)).s, pb_exp_g(cmax).s,
-                                      pb_exp_g(pb_exp_gamma((double)k, u)).s,
-                                      pb_exp_g(sqrt((double)k) * u).s);
+        st = pb_exp_csv_row(csv, "%s,%s,%s,%zu,%zu,%zu,%zu,%s,%s,%s,%s,%s,%s", pb_scheme_name(s),
+                            scheme_group(s), pb_dist_name(dist), k, m, n, trials,
+                            pb_exp_g(pb_exp_median(nw, trials)).s, pb_exp_g(nmax).s,
+                            pb_exp_g(pb_exp_median(cw, trials)).s, pb_exp_g(cmax).s,
+                            pb_exp_g(pb_exp_gamma((double)k, u)).s, pb_exp_g(sqrt((double)k) * u).s);
         if (st != PB_OK) return st;
     }
     return pb_exp_csv_commit(csv);
@@ -184,16 +204,11 @@ static pb_status run(const pb_experiment *self, const pb_experiment_opts *opts)
                     "componentwise max_ij |C-AB|_ij/(|A||B|)_ij");
     pb_exp_note(&x, "delayed-scaling schemes equal current scaling here (one GEMM, no amax history)");
 
-    point_buf pb = {0};
-    pb.a = malloc(m * kmax * sizeof *pb.a);
-    pb.b = malloc(kmax * n * sizeof *pb.b);
-    pb.c = malloc(m * n * sizeof *pb.c);
-    pb.ref = malloc(m * n * sizeof *pb.ref);
-    pb.absab = malloc(m * n * sizeof *pb.absab);
+    point_buf pb = {kmax, NULL, NULL};
     pb.nw = malloc(ns * trials * sizeof *pb.nw);
     pb.cw = malloc(ns * trials * sizeof *pb.cw);
     pb_exp_csv *csv = NULL;
-    if (!pb.a || !pb.b || !pb.c || !pb.ref || !pb.absab || !pb.nw || !pb.cw) st = PB_ERR_NOMEM;
+    if (!pb.nw || !pb.cw) st = PB_ERR_NOMEM;
     if (st == PB_OK) st = pb_exp_write_meta(&x);
     if (st == PB_OK) st = write_plot_vars(&x);
     if (st == PB_OK) st = pb_exp_csv_open(&x, "errors.csv", header, "dist,k,m,trials", &csv);
@@ -217,11 +232,6 @@ static pb_status run(const pb_experiment *self, const pb_experiment_opts *opts)
 
     pb_status cs = pb_exp_csv_close(csv, st);
     if (st == PB_OK) st = cs;
-    free(pb.a);
-    free(pb.b);
-    free(pb.c);
-    free(pb.ref);
-    free(pb.absab);
     free(pb.nw);
     free(pb.cw);
     return pb_exp_finish(&x, st);

@@ -45,11 +45,11 @@
 #include "precbench/scheme.h"
 
 static const char *const orders_header =
-    "scheme,order,k,samples,identical,frac_identical,ulp_median,ulp_p99,ulp_max,ulp_mean";
+    "scheme,order,order_idx,k,samples,identical,frac_identical,ulp_median,ulp_p99,ulp_max,ulp_mean";
 static const char *const hist_header =
     "scheme,k,samples,compared,bin,ulp_lo,ulp_hi,count,fraction";
 static const char *const gemm_header =
-    "scheme,variant,m,n,k,outputs,identical,frac_identical,ulp_median,ulp_max";
+    "scheme,scheme_idx,variant,m,n,k,outputs,identical,frac_identical,ulp_median,ulp_max";
 
 typedef struct dscheme {
     const char *name;   /* in the CSV            */
@@ -296,6 +296,7 @@ static pb_status dot_scheme(pb_exp *x, pb_exp_csv *oc, pb_exp_csv *hc, const dsc
             pb_generate_f32(PB_DIST_NORMAL, x->o.seed, (uint32_t)(2 * smp + 1), 0, b, k);
             double ref = sum_in_order(&s, &ord[0], a, b, k, NULL, pa, pbuf);
             for (size_t oi = 0; oi < nord; oi++) {
+                if (ord[oi].kind == ORD_THREADS) continue; /* below, outside this parallel region */
                 size_t reps = ord[oi].kind == ORD_PERM ? nperm : 1;
                 for (size_t p = 0; p < reps; p++) {
                     double v = sum_in_order(&s, &ord[oi], a, b, k, perms + p * k, pa, pbuf);
@@ -306,6 +307,24 @@ static pb_status dot_scheme(pb_exp *x, pb_exp_csv *oc, pb_exp_csv *hc, const dsc
         free(a);
     }
     if (st != PB_OK) goto out;
+    /* The OpenMP reduction needs its own parallel region: inside the one
+     * above it would run on one thread. */
+    for (size_t oi = 0; oi < nord; oi++) {
+        if (ord[oi].kind != ORD_THREADS) continue;
+        float *a = malloc(2 * k * sizeof *a);
+        if (!a) {
+            st = PB_ERR_NOMEM;
+            goto out;
+        }
+        float *b = a + k;
+        for (size_t smp = 0; smp < samples; smp++) {
+            pb_generate_f32(PB_DIST_NORMAL, x->o.seed, (uint32_t)(2 * smp), 0, a, k);
+            pb_generate_f32(PB_DIST_NORMAL, x->o.seed, (uint32_t)(2 * smp + 1), 0, b, k);
+            double ref = sum_in_order(&s, &ord[0], a, b, k, NULL, NULL, NULL);
+            diff[oi * per + smp] = ulp_diff(s.fmt, ref, omp_dot(&s, a, b, k, ord[oi].param));
+        }
+        free(a);
+    }
 
     /* Histogram over every order but the reference: bin 0 = identical, bin
      * j >= 2 = (2^(j-3), 2^(j-2)] ulps, bin 1 = (0, 1/2] (a result in the
@@ -329,7 +348,7 @@ static pb_status dot_scheme(pb_exp *x, pb_exp_csv *oc, pb_exp_csv *hc, const dsc
         }
         double mean = pb_exp_mean(d, n);
         double med = pb_exp_median(d, n), p99 = pb_exp_quantile(d, n, 0.99), mx = pb_exp_max(d, n);
-        st = pb_exp_csv_row(oc, "%s,%s,%zu,%zu,%zu,%s,%s,%s,%s,%s", ds->name, ord[oi].name, k, n, same,
+        st = pb_exp_csv_row(oc, "%s,%s,%zu,%zu,%zu,%zu,%s,%s,%s,%s,%s", ds->name, ord[oi].name, oi, k, n, same,
                             pb_exp_g((double)same / (double)n).s, pb_exp_g(med).s, pb_exp_g(p99).s,
                             pb_exp_g(mx).s, pb_exp_g(mean).s);
         if (st != PB_OK) goto out;
@@ -352,7 +371,7 @@ out:
 
 /* ---- the GEMM part --------------------------------------------------------------- */
 
-static pb_status gemm_scheme(pb_exp_csv *gc, const pb_scheme *s, const float *a, const float *b,
+static pb_status gemm_scheme(pb_exp_csv *gc, const pb_scheme *s, size_t idx, const float *a, const float *b,
                              size_t m, size_t n, size_t k, uint64_t seed, float *ref, float *c)
 {
     pb_gemm_ctx ctx = pb_gemm_ctx_default();
@@ -388,13 +407,36 @@ static pb_status gemm_scheme(pb_exp_csv *gc, const pb_scheme *s, const float *a,
             }
         }
         double mx = pb_exp_max(d, m * n), med = pb_exp_median(d, m * n);
-        st = pb_exp_csv_row(gc, "%s,%s,%zu,%zu,%zu,%zu,%zu,%s,%s,%s", pb_scheme_name(s), variants[v], m, n,
+        st = pb_exp_csv_row(gc, "%s,%zu,%s,%zu,%zu,%zu,%zu,%zu,%s,%s,%s", pb_scheme_name(s), idx, variants[v], m, n,
                             k, m * n, same, pb_exp_g((double)same / (double)(m * n)).s, pb_exp_g(med).s,
                             pb_exp_g(mx).s);
         if (st != PB_OK) break;
     }
     free(d);
     return st == PB_OK ? pb_exp_csv_commit(gc) : st;
+}
+
+/* plot_vars.gp: the tic labels of the figures (order and scheme names at
+ * their index columns), so that the scripts need not know the lists. */
+static pb_status write_plot_vars(pb_exp *x)
+{
+    size_t cap = 16384, len = 0;
+    char *t = malloc(cap);
+    if (!t) return PB_ERR_NOMEM;
+    order ord[24];
+    size_t nord = make_orders(ord, true);
+    len += (size_t)snprintf(t + len, cap - len,
+                            "# written by `precbench experiment drift`: tic labels of the figures\n"
+                            "order_tics = \"set xtics (");
+    for (size_t i = 1; i < nord; i++)
+        len += (size_t)snprintf(t + len, cap - len, "%s'%s' %zu", i > 1 ? ", " : "", ord[i].name, i);
+    len += (size_t)snprintf(t + len, cap - len, ")\"\nscheme_tics = \"set xtics (");
+    for (size_t i = 0; i < pb_scheme_count() && len + 128 < cap; i++)
+        len += (size_t)snprintf(t + len, cap - len, "%s'%s' %zu", i ? ", " : "", pb_scheme_name(pb_scheme_at(i)), i);
+    len += (size_t)snprintf(t + len, cap - len, ")\"\n");
+    pb_status st = pb_exp_write_text(x, "plot_vars.gp", t);
+    free(t);
+    return st;
 }
 
 static pb_status run(const pb_experiment *self, const pb_experiment_opts *opts)
@@ -422,7 +464,8 @@ static pb_status run(const pb_experiment *self, const pb_experiment_opts *opts)
                     "the scheme's output format (gemm)");
 
     pb_exp_csv *oc = NULL, *hc = NULL, *gc = NULL;
-    st = pb_exp_csv_open(&x, "dot_orders.csv", orders_header, "scheme,k,samples", &oc);
+    st = write_plot_vars(&x);
+    if (st == PB_OK) st = pb_exp_csv_open(&x, "dot_orders.csv", orders_header, "scheme,k,samples", &oc);
     if (st == PB_OK) st = pb_exp_csv_open(&x, "dot_hist.csv", hist_header, "scheme,k,samples", &hc);
     if (st == PB_OK) st = pb_exp_csv_open(&x, "gemm.csv", gemm_header, "scheme,m,n,k", &gc);
     const size_t ns = pb_scheme_count();
@@ -454,7 +497,7 @@ static pb_status run(const pb_experiment *self, const pb_experiment_opts *opts)
             pb_exp_progress_skipped(&x, gemm_work);
             continue;
         }
-        st = gemm_scheme(gc, s, a, b, gm, gm, gk, x.o.seed, ref, c);
+        st = gemm_scheme(gc, s, i, a, b, gm, gm, gk, x.o.seed, ref, c);
         pb_exp_progress_done(&x, gemm_work);
     }
     free(a);

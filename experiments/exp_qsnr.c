@@ -59,7 +59,7 @@ static const struct {
     {"int8", "mx", "MXINT8"},
     {"int8", "rowcol", "INT8 per-channel"},
     {"int4", "rowcol", "INT4 per-channel"},
-    {"ternary", "absmean", "ternary absmean (BitNet b1.58)"},
+    {"ternary", "absmean", "ternary absmean (b1.58)"},
 };
 enum { NHEADLINE = sizeof headline / sizeof headline[0] };
 

@@ -34,7 +34,7 @@ static const char *const strassen_header =
 static const char *const split_header =
     "alg,scheme,n,trials,products,flops_ratio,normwise_median,normwise_max";
 static const char *const ozaki_header =
-    "alg,variant,dist,n,slices,trials,products,normwise_median,normwise_max";
+    "variant,dist,n,slices,trials,products,normwise_median,normwise_max";
 
 static void abs_product_f32(const float *a, const float *b, size_t n, double *out)
 {
@@ -89,17 +89,35 @@ static double maxabs_f(const float *x, size_t n)
     return m;
 }
 
+/* The largest power of two <= n (n >= 1). */
+static size_t pow2_floor(size_t n)
+{
+    size_t p = 1;
+    while (2 * p <= n) p *= 2;
+    return p;
+}
+
+/* The leaves run on one thread: results do not depend on it, and a tiny
+ * leaf GEMM spends more on waking threads than on arithmetic. */
+static pb_gemm_ctx one_thread_ctx(void)
+{
+    pb_gemm_ctx c = pb_gemm_ctx_default();
+    c.threads = 1;
+    return c;
+}
+
 /* ---- Strassen and Winograd vs depth --------------------------------------------- */
 
 static pb_status strassen_part(pb_exp *x, pb_exp_csv *csv)
 {
-    const size_t n = pb_exp_pick(x, 128, 512);
+    const size_t n = pow2_floor(pb_exp_sample(x, pb_exp_pick(x, 128, 512), 64));
     const size_t n0_min = 8;
     const size_t trials = pb_exp_sample(x, pb_exp_pick(x, 1, 3), 1);
     pb_exp_param_int(x, "strassen_n", (long long)n);
     pb_exp_param_int(x, "strassen_n0_min", (long long)n0_min);
     pb_exp_param_int(x, "strassen_trials", (long long)trials);
     const char *leaves[] = {"fp32", "bf16"};
+    const pb_gemm_ctx one_thread = one_thread_ctx();
     const pb_alg_kind kinds[] = {PB_ALG_STRASSEN, PB_ALG_WINOGRAD};
     float *a = malloc(n * n * sizeof *a), *b = malloc(n * n * sizeof *b), *c = malloc(n * n * sizeof *c);
     double *ref = malloc(n * n * sizeof *ref), *absab = malloc(n * n * sizeof *absab);
@@ -133,7 +151,7 @@ static pb_status strassen_part(pb_exp *x, pb_exp_csv *csv)
                     if (st == PB_OK) st = pb_generate_matrix_f32(PB_DIST_UNIFORM, x->o.seed, stream + 1, n, n, b, n);
                     if (st == PB_OK)
                         st = pb_exact_gemm_f32(PB_NO_TRANS, PB_NO_TRANS, n, n, n, a, n, b, n, ref, n, NULL, NULL, 0);
-                    if (st == PB_OK) st = pb_alg_gemm(&alg, leaf, NULL, n, n, n, a, n, b, n, c, n);
+                    if (st == PB_OK) st = pb_alg_gemm(&alg, leaf, &one_thread, n, n, n, a, n, b, n, c, n);
                     if (st != PB_OK) break;
                     abs_product_f32(a, b, n, absab);
                     double m = 0;
@@ -163,7 +181,7 @@ static pb_status strassen_part(pb_exp *x, pb_exp_csv *csv)
 
 static pb_status split_part(pb_exp *x, pb_exp_csv *csv)
 {
-    const size_t n = pb_exp_pick(x, 64, 256);
+    const size_t n = pb_exp_sample(x, pb_exp_pick(x, 64, 256), 32);
     const size_t trials = pb_exp_sample(x, pb_exp_pick(x, 2, 4), 1);
     pb_exp_param_int(x, "split_n", (long long)n);
     pb_exp_param_int(x, "split_trials", (long long)trials);
@@ -174,6 +192,7 @@ static pb_status split_part(pb_exp *x, pb_exp_csv *csv)
         {"bf16x6", "bf16"},    {"bf16x9", "bf16"},    {"classical", "fp32"},
     };
     enum { NRUNS = sizeof runs / sizeof runs[0] };
+    const pb_gemm_ctx one_thread = one_thread_ctx();
     float *a = malloc(n * n * sizeof *a), *b = malloc(n * n * sizeof *b), *c = malloc(n * n * sizeof *c);
     double *ref = malloc(trials * n * n * sizeof *ref), *absab = malloc(trials * n * n * sizeof *absab);
     double *e = malloc(trials * sizeof *e);
@@ -202,7 +221,7 @@ static pb_status split_part(pb_exp *x, pb_exp_csv *csv)
                                        NULL, 0);
                 abs_product_f32(a, b, n, absab + t * n * n);
             }
-            if (st == PB_OK) st = pb_alg_gemm(&alg, s, NULL, n, n, n, a, n, b, n, c, n);
+            if (st == PB_OK) st = pb_alg_gemm(&alg, s, &one_thread, n, n, n, a, n, b, n, c, n);
             if (st == PB_OK) e[t] = normwise_f(c, ref + t * n * n, absab + t * n * n, n * n);
         }
         if (st != PB_OK) break;
@@ -227,7 +246,7 @@ static pb_status split_part(pb_exp *x, pb_exp_csv *csv)
 
 static pb_status ozaki_part(pb_exp *x, pb_exp_csv *csv)
 {
-    const size_t n = pb_exp_pick(x, 64, 256);
+    const size_t n = pb_exp_sample(x, pb_exp_pick(x, 64, 256), 32);
     const int smax = (int)pb_exp_pick(x, 7, 9);
     const size_t trials = pb_exp_sample(x, pb_exp_pick(x, 1, 3), 1);
     pb_exp_param_int(x, "ozaki_n", (long long)n);
@@ -267,8 +286,6 @@ static pb_status ozaki_part(pb_exp *x, pb_exp_csv *csv)
                     snprintf(spec, sizeof spec, "ozaki:%d%s", s, variants[v]);
                     st = pb_alg_parse(spec, &alg);
                     if (st == PB_OK) st = pb_alg_cost_of(&alg, n, n, n, &cost);
-                } else {
-                    snprintf(spec, sizeof spec, "classical-fp64");
                 }
                 for (size_t t = 0; st == PB_OK && t < trials; t++) {
                     uint32_t stream = (uint32_t)(6000000 + 1000 * d + 2 * t);
@@ -290,7 +307,7 @@ static pb_status ozaki_part(pb_exp *x, pb_exp_csv *csv)
                 }
                 if (st != PB_OK) break;
                 pb_exp_progress_done(x, work);
-                st = pb_exp_csv_row(csv, "%s,%s,%s,%zu,%d,%zu,%llu,%s,%s", spec, vname, pb_dist_name(dists[d]), n,
+                st = pb_exp_csv_row(csv, "%s,%s,%zu,%d,%zu,%llu,%s,%s", vname, pb_dist_name(dists[d]), n,
                                     s, trials, (unsigned long long)cost.products,
                                     pb_exp_g(pb_exp_median(e, trials)).s, pb_exp_g(pb_exp_max(e, trials)).s);
                 if (st == PB_OK) st = pb_exp_csv_commit(csv);

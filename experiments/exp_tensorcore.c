@@ -41,17 +41,18 @@
 #include "precbench/scheme.h"
 
 static const char *const err_header =
-    "scheme,label,dist,k,m,n,trials,accum_err_median,accum_err_max,total_err_median,total_err_max";
+    "variant,label,dist,k,m,n,trials,accum_err_median,accum_err_max,total_err_median,total_err_max";
 
+/* id: the CSV's name for the variant (scheme strings hold commas). */
 static const struct {
-    const char *label, *spec;
+    const char *id, *label, *spec;
 } variants[] = {
-    {"fp32 accumulation", "fmt=e4m3;scale=tensor;acc=fp32"},
-    {"H100 fast accumulation", "fmt=e4m3;scale=tensor;acc=tensorcore:h100-fp8"},
-    {"H100 promote N_C=1 (32)", "fmt=e4m3;scale=tensor;acc=tensorcore:h100-fp8,promote=1"},
-    {"H100 promote N_C=4 (128)", "fmt=e4m3;scale=tensor;acc=tensorcore:h100-fp8,promote=4"},
-    {"H100 promote N_C=16 (512)", "fmt=e4m3;scale=tensor;acc=tensorcore:h100-fp8,promote=16"},
-    {"B200 fast accumulation", "fmt=e4m3;scale=tensor;acc=tensorcore:b200-fp8"},
+    {"fp32", "fp32 accumulation", "fmt=e4m3;scale=tensor;acc=fp32"},
+    {"h100-fast", "H100 fast accumulation", "fmt=e4m3;scale=tensor;acc=tensorcore:h100-fp8"},
+    {"h100-promote1", "H100 promote N_C=1 (32)", "fmt=e4m3;scale=tensor;acc=tensorcore:h100-fp8,promote=1"},
+    {"h100-promote4", "H100 promote N_C=4 (128)", "fmt=e4m3;scale=tensor;acc=tensorcore:h100-fp8,promote=4"},
+    {"h100-promote16", "H100 promote N_C=16 (512)", "fmt=e4m3;scale=tensor;acc=tensorcore:h100-fp8,promote=16"},
+    {"b200-fast", "B200 fast accumulation", "fmt=e4m3;scale=tensor;acc=tensorcore:b200-fp8"},
 };
 enum { NVAR = sizeof variants / sizeof variants[0] };
 static const char *const exact_spec = "fmt=e4m3;scale=tensor;acc=exact";
@@ -80,6 +81,9 @@ static pb_status error_sweep(pb_exp *x, pb_exp_csv *csv)
     pb_exp_param_int(x, "m", (long long)m);
     pb_exp_param_int(x, "n", (long long)n);
     pb_exp_param_int(x, "trials", (long long)trials);
+    json_t *vj = json_object();
+    for (size_t v = 0; v < NVAR; v++) json_object_set_new(vj, variants[v].id, json_string(variants[v].spec));
+    json_object_set_new(x->params, "variants", vj);
 
     pb_scheme *sch[NVAR] = {0}, *exact = NULL;
     pb_status st = pb_scheme_parse(exact_spec, &exact);
@@ -133,7 +137,7 @@ static pb_status error_sweep(pb_exp *x, pb_exp_csv *csv)
             for (size_t v = 0; st == PB_OK && v < NVAR; v++) {
                 double *ae = &acc_e[v * trials], *te = &tot_e[v * trials];
                 double amax = pb_exp_max(ae, trials), tmax = pb_exp_max(te, trials);
-                st = pb_exp_csv_row(csv, "%s,%s,%s,%zu,%zu,%zu,%zu,%s,%s,%s,%s", pb_scheme_name(sch[v]),
+                st = pb_exp_csv_row(csv, "%s,%s,%s,%zu,%zu,%zu,%zu,%s,%s,%s,%s", variants[v].id,
                                     variants[v].label, pb_dist_name(dists[d]), k, m, n, trials,
                                     pb_exp_g(pb_exp_median(ae, trials)).s, pb_exp_g(amax).s,
                                     pb_exp_g(pb_exp_median(te, trials)).s, pb_exp_g(tmax).s);
@@ -195,12 +199,21 @@ static size_t parse_probe(const char *file, probe_row *rows, size_t cap)
     return n;
 }
 
-/* The preset a probed path is modelled by. */
+/* The preset a probed path is modelled by ("NAME" or "NAME,promote=N"). */
 static const char *preset_of(const probe_row *r)
 {
     bool fp8 = strstr(r->types, "e4m3") || strstr(r->types, "e5m2");
     if (!fp8) return "h100";
     return strcmp(r->promote, "128") == 0 ? "h100-fp8,promote=4" : "h100-fp8";
+}
+
+/* The same for a CSV field: the comma becomes a space. */
+static const char *csv_field(const char *text, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", text);
+    for (char *p = buf; *p; p++)
+        if (*p == ',') *p = ' ';
+    return buf;
 }
 
 static bool agrees(const pb_tensorcore *tc, const probe_row *r)
@@ -243,10 +256,12 @@ static pb_status probe_tables(pb_exp *x, const char *probe_file)
     for (size_t i = 0; st == PB_OK && i < np; i++) {
         pb_tensorcore tc;
         st = tc_of(preset_of(&rows[i]), &tc);
+        char pf[48];
         len += (size_t)snprintf(csv + len, cap - len, "%s,%s,%d,%d,%d,%s,%d,%s,%s,%s,%s,%s,%s,%s\n",
                                 rows[i].path, rows[i].types, rows[i].k, rows[i].f, rows[i].f1j, rows[i].cut,
                                 rows[i].fo, rows[i].out, rows[i].cin, rows[i].promote, rows[i].sub,
-                                rows[i].match, preset_of(&rows[i]), st == PB_OK && agrees(&tc, &rows[i]) ? "yes" : "no");
+                                rows[i].match, csv_field(preset_of(&rows[i]), pf, sizeof pf),
+                                st == PB_OK && agrees(&tc, &rows[i]) ? "yes" : "no");
     }
     if (st == PB_OK) st = pb_exp_write_text(x, "probe.csv", csv);
 
@@ -277,7 +292,9 @@ static pb_status probe_tables(pb_exp *x, const char *probe_file)
         char promote[32];
         if (tc.promote) snprintf(promote, sizeof promote, "%d products", tc.promote * tc.block);
         else snprintf(promote, sizeof promote, "never");
-        len += (size_t)snprintf(csv + len, cap - len, "%s,%d,%d,%d,%s,%s,%d,%zu,%zu\n", presets[p], tc.block, tc.frac,
+        char pf[48];
+        len += (size_t)snprintf(csv + len, cap - len, "%s,%d,%d,%d,%s,%s,%d,%zu,%zu\n",
+                                csv_field(presets[p], pf, sizeof pf), tc.block, tc.frac,
                                 tc.outfrac, tc.round_rne ? "rne" : "trunc", tc.norm_rne ? "rne" : "rz", tc.promote,
                                 probed, agree);
         ml += (size_t)snprintf(md + ml, cap - ml, "| `%s` | %d | %d | %d | %s | %s | %s | %zu | %zu |\n", presets[p],

@@ -157,8 +157,13 @@ static pb_int_matrix slice_a(const ozaki_data *D, const int8_t *base, size_t i0,
 /* q[t] += p[t] (sign = +1) or -= (sign = -1) over len entries. */
 static void acc_add(int threads, size_t len, int64_t *q, const int64_t *p, int sign)
 {
-#pragma omp parallel for schedule(static) num_threads(threads) if (len >= PB_ALG_PAR_MIN)
-    for (size_t t = 0; t < len; t++) q[t] += sign > 0 ? p[t] : -p[t];
+    if (sign > 0) {
+#pragma omp parallel for simd schedule(static) num_threads(threads) if (len >= PB_ALG_PAR_MIN)
+        for (size_t t = 0; t < len; t++) q[t] += p[t];
+    } else {
+#pragma omp parallel for simd schedule(static) num_threads(threads) if (len >= PB_ALG_PAR_MIN)
+        for (size_t t = 0; t < len; t++) q[t] -= p[t];
+    }
 }
 
 static pb_status block_products(const ozaki_data *D, size_t i0, size_t rb, int64_t *q,

@@ -84,34 +84,37 @@ pb_status pb_alg_split_check_scheme(const pb_scheme *scheme)
 
 /* ---- bf16x3 / x6 / x9 ------------------------------------------------------- */
 
-/* x (rows x cols, leading dimension ldx) -> np dense bf16 pieces. */
+/* x (rows x cols, leading dimension ldx) -> np dense bf16 pieces:
+ * piece 0 = bf16(x), piece p = bf16(x - piece 0 - ... - piece p-1), every
+ * difference exact in fp32.  An infinity or NaN stays in piece 0 (the rest
+ * 0), and a finite value beyond bf16's range takes bf16's largest value
+ * there.  No buffer besides the pieces: each residual is recomputed from x
+ * (exact, so the same value) into the next piece and rounded in place. */
 static pb_status split_pieces(const pb_format *bf, int threads, size_t rows, size_t cols,
                               const float *x, size_t ldx, int np, float **piece)
 {
     const size_t total = rows * cols;
-    float *res = malloc(total * sizeof *res);
-    if (!res) return PB_ERR_NOMEM;
-    for (size_t i = 0; i < rows; i++) memcpy(res + i * cols, x + i * ldx, cols * sizeof *res);
     const pb_rounding rne = pb_rounding_default();
     const float bfmax = (float)bf->max_finite;
-    pb_status st = PB_OK;
-    for (int p = 0; p < np && st == PB_OK; p++) {
-        st = pb_round_f32(bf, res, piece[p], total, &rne, 0);
-        if (st != PB_OK || p == np - 1) break;
-        /* res -= piece (exact); an infinity or NaN stays in piece 0, and a
-         * finite value beyond bf16's range takes bf16's largest value there */
 #pragma omp parallel for schedule(static) num_threads(threads) if (total >= PB_ALG_PAR_MIN)
-        for (size_t i = 0; i < total; i++) {
-            float r = res[i], q = piece[p][i];
-            if (!isfinite(r)) {
-                res[i] = 0.0f;
-                continue;
+    for (size_t i = 0; i < rows; i++) memcpy(piece[0] + i * cols, x + i * ldx, cols * sizeof(float));
+    pb_status st = pb_round_f32(bf, piece[0], piece[0], total, &rne, 0);
+    for (int p = 1; p < np && st == PB_OK; p++) {
+#pragma omp parallel for schedule(static) num_threads(threads) if (total >= PB_ALG_PAR_MIN)
+        for (size_t i = 0; i < rows; i++)
+            for (size_t j = 0; j < cols; j++) {
+                const size_t t = i * cols + j;
+                float r = x[i * ldx + j];
+                if (!isfinite(r)) {
+                    piece[p][t] = 0.0f;
+                    continue;
+                }
+                if (p == 1 && !isfinite(piece[0][t])) piece[0][t] = copysignf(bfmax, r);
+                for (int q = 0; q < p; q++) r -= piece[q][t];
+                piece[p][t] = r;
             }
-            if (!isfinite(q)) q = piece[p][i] = copysignf(bfmax, r);
-            res[i] = r - q;
-        }
+        st = pb_round_f32(bf, piece[p], piece[p], total, &rne, 0);
     }
-    free(res);
     return st;
 }
 

@@ -45,7 +45,9 @@
  *       +-----+-+           +-----+-+
  *
  * Memory: a level holds 3 (Strassen) or 6 (Winograd) quadrant-size
- * temporaries besides its padded copies. */
+ * temporaries besides its padded copies, all taken from one workspace
+ * allocated per call (about (mk + kn + mn)/4 (Strassen) or /2 (Winograd)
+ * floats, times 4/3 over the levels). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +61,17 @@ typedef struct strassen_run {
     size_t cutoff;
     int threads;
     uint32_t leaf; /* leaves called so far: the next leaf's stream offset */
+    float *ws;     /* workspace for every level's temporaries (a stack)      */
+    size_t top;    /* floats of ws in use                                   */
 } strassen_run;
+
+/* count floats from the workspace stack (released by resetting R->top). */
+static float *take(strassen_run *R, size_t count)
+{
+    float *p = R->ws + R->top;
+    R->top += count;
+    return p;
+}
 
 /* ---- elementwise fl32 operations on r x c blocks ------------------------ */
 
@@ -68,8 +80,13 @@ static void mat_add(const strassen_run *R, size_t r, size_t c, const float *x, s
                     const float *y, size_t ldy, float *z, size_t ldz)
 {
 #pragma omp parallel for schedule(static) num_threads(R->threads) if (r * c >= PB_ALG_PAR_MIN)
-    for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < c; j++) z[i * ldz + j] = x[i * ldx + j] + y[i * ldy + j];
+    for (size_t i = 0; i < r; i++) {
+        float *zr = z + i * ldz;
+        const float *xr = x + i * ldx, *yr = y + i * ldy;
+        /* elementwise: z may be x or y, but never overlaps them otherwise */
+#pragma omp simd
+        for (size_t j = 0; j < c; j++) zr[j] = xr[j] + yr[j];
+    }
 }
 
 /* z = fl32(x - y); z may be x or y. */
@@ -77,8 +94,12 @@ static void mat_sub(const strassen_run *R, size_t r, size_t c, const float *x, s
                     const float *y, size_t ldy, float *z, size_t ldz)
 {
 #pragma omp parallel for schedule(static) num_threads(R->threads) if (r * c >= PB_ALG_PAR_MIN)
-    for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < c; j++) z[i * ldz + j] = x[i * ldx + j] - y[i * ldy + j];
+    for (size_t i = 0; i < r; i++) {
+        float *zr = z + i * ldz;
+        const float *xr = x + i * ldx, *yr = y + i * ldy;
+#pragma omp simd
+        for (size_t j = 0; j < c; j++) zr[j] = xr[j] - yr[j];
+    }
 }
 
 /* z = x; the rest of z's rows up to zc columns and rows up to zr are zero. */
@@ -130,11 +151,11 @@ static pb_status level_strassen(strassen_run *R, size_t m, size_t n, size_t k, c
     float *c11 = QUAD(c, ldc, mh, nh, 0, 0), *c12 = QUAD(c, ldc, mh, nh, 0, 1);
     float *c21 = QUAD(c, ldc, mh, nh, 1, 0), *c22 = QUAD(c, ldc, mh, nh, 1, 1);
 
-    float *sa = malloc(mh * kh * sizeof *sa); // M/2 x K/2
-    float *ta = malloc(kh * nh * sizeof *ta); // K/2 x N/2
-    float *pa = malloc(mh * nh * sizeof *pa); // M/2 x N/2
-    pb_status st = (sa && ta && pa) ? PB_OK : PB_ERR_NOMEM;
-    if (st != PB_OK) goto out;
+    const size_t top = R->top;
+    float *sa = take(R, mh * kh); // M/2 x K/2
+    float *ta = take(R, kh * nh); // K/2 x N/2
+    float *pa = take(R, mh * nh); // M/2 x N/2
+    pb_status st;
 
     /* M1 -> C11 and C22 */
     mat_add(R, mh, kh, a11, lda, a22, lda, sa, kh);
@@ -170,9 +191,7 @@ static pb_status level_strassen(strassen_run *R, size_t m, size_t n, size_t k, c
     if ((st = rec(R, mh, nh, kh, sa, kh, ta, nh, pa, nh)) != PB_OK) goto out;
     mat_add(R, mh, nh, c11, ldc, pa, nh, c11, ldc);
 out:
-    free(sa);
-    free(ta);
-    free(pa);
+    R->top = top;
     return st;
 }
 
@@ -189,11 +208,11 @@ static pb_status level_winograd(strassen_run *R, size_t m, size_t n, size_t k, c
     float *c11 = QUAD(c, ldc, mh, nh, 0, 0), *c12 = QUAD(c, ldc, mh, nh, 0, 1);
     float *c21 = QUAD(c, ldc, mh, nh, 1, 0), *c22 = QUAD(c, ldc, mh, nh, 1, 1);
 
-    float *sa = malloc(mh * kh * sizeof *sa), *sb = malloc(mh * kh * sizeof *sb); // M/2 x K/2
-    float *ta = malloc(kh * nh * sizeof *ta), *tb = malloc(kh * nh * sizeof *tb); // K/2 x N/2
-    float *pa = malloc(mh * nh * sizeof *pa), *pb = malloc(mh * nh * sizeof *pb); // M/2 x N/2
-    pb_status st = (sa && sb && ta && tb && pa && pb) ? PB_OK : PB_ERR_NOMEM;
-    if (st != PB_OK) goto out;
+    const size_t top = R->top;
+    float *sa = take(R, mh * kh), *sb = take(R, mh * kh); // M/2 x K/2
+    float *ta = take(R, kh * nh), *tb = take(R, kh * nh); // K/2 x N/2
+    float *pa = take(R, mh * nh), *pb = take(R, mh * nh); // M/2 x N/2
+    pb_status st;
 
     mat_add(R, mh, kh, a21, lda, a22, lda, sa, kh);             /* sa = S1 */
     mat_sub(R, kh, nh, b12, ldb, b11, ldb, ta, nh);             /* ta = T1 */
@@ -218,12 +237,7 @@ static pb_status level_winograd(strassen_run *R, size_t m, size_t n, size_t k, c
     if ((st = rec(R, mh, nh, kh, a22, lda, ta, nh, pa, nh)) != PB_OK) goto out; /* pa = P4 */
     mat_sub(R, mh, nh, c21, ldc, pa, nh, c21, ldc);             /* C21 = U6 = U3 - P4 */
 out:
-    free(sa);
-    free(sb);
-    free(ta);
-    free(tb);
-    free(pa);
-    free(pb);
+    R->top = top;
     return st;
 }
 
@@ -248,20 +262,34 @@ static pb_status rec(strassen_run *R, size_t m, size_t n, size_t k, const float 
 
     /* Odd dimension: pad it with one zero row / column at this level. */
     const size_t mp = m + (m & 1), np = n + (n & 1), kp = k + (k & 1);
-    float *ap = malloc(mp * kp * sizeof *ap); // M' x K'
-    float *bp = malloc(kp * np * sizeof *bp); // K' x N'
-    float *cp = malloc(mp * np * sizeof *cp); // M' x N'
-    pb_status st = PB_ERR_NOMEM;
-    if (ap && bp && cp) {
-        mat_copy_pad(m, k, a, lda, mp, kp, ap);
-        mat_copy_pad(k, n, b, ldb, kp, np, bp);
-        st = level(R, mp, np, kp, ap, kp, bp, np, cp, np);
-        if (st == PB_OK) mat_copy(m, n, cp, np, c, ldc);
-    }
-    free(ap);
-    free(bp);
-    free(cp);
+    const size_t top = R->top;
+    float *ap = take(R, mp * kp); // M' x K'
+    float *bp = take(R, kp * np); // K' x N'
+    float *cp = take(R, mp * np); // M' x N'
+    mat_copy_pad(m, k, a, lda, mp, kp, ap);
+    mat_copy_pad(k, n, b, ldb, kp, np, bp);
+    pb_status st = level(R, mp, np, kp, ap, kp, bp, np, cp, np);
+    if (st == PB_OK) mat_copy(m, n, cp, np, c, ldc);
+    R->top = top;
     return st;
+}
+
+/* Floats of workspace the recursion needs below a call of this size: the
+ * padded copies and one level's temporaries, then the deepest path below
+ * (the 7 products run one after the other and reuse the same space). */
+static size_t workspace(bool winograd, size_t cutoff, size_t m, size_t n, size_t k)
+{
+    if (min3(m, n, k) <= cutoff) return 0;
+    size_t need = 0;
+    if ((m | n | k) & 1) {
+        m += m & 1;
+        n += n & 1;
+        k += k & 1;
+        need += m * k + k * n + m * n;
+    }
+    const size_t mh = m / 2, nh = n / 2, kh = k / 2;
+    need += (winograd ? 2 : 1) * (mh * kh + kh * nh + mh * nh);
+    return need + workspace(winograd, cutoff, mh, nh, kh);
 }
 
 pb_status pb_alg_strassen_run(const pb_alg *alg, const pb_scheme *scheme,
@@ -277,7 +305,17 @@ pb_status pb_alg_strassen_run(const pb_alg *alg, const pb_scheme *scheme,
         .threads = pb_alg_threads(ctx),
         .leaf = 0,
     };
-    return rec(&R, m, n, k, a, lda, b, ldb, c, ldc);
+    /* one allocation for the whole recursion: the temporaries of a level
+     * are touched once per call, not once per product */
+    const size_t need = workspace(R.winograd, R.cutoff, m, n, k);
+    if (need > SIZE_MAX / sizeof(float)) return PB_ERR_NOMEM;
+    if (need) {
+        R.ws = malloc(need * sizeof(float));
+        if (!R.ws) return PB_ERR_NOMEM;
+    }
+    pb_status st = rec(&R, m, n, k, a, lda, b, ldb, c, ldc);
+    free(R.ws);
+    return st;
 }
 
 /* ---- cost: the same walk without arithmetic --------------------------------- */

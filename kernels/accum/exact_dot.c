@@ -5,7 +5,7 @@
 
 #include "accum/exact_internal.h"
 
-enum { CHUNK = 256 }; /* a multiple of PB_EXACT_DOT_LANES */
+enum { CHUNK = 1024 }; /* a multiple of PB_EXACT_DOT_LANES */
 
 /* BLAS strides: element i lives at base[i * inc] with base moved to the
  * last element when inc < 0. */
@@ -34,15 +34,22 @@ static double dot_any(size_t n, const void *xv, ptrdiff_t incx, const void *yv,
             pb_exact_use_avx512() ? pb_exact_dot_lanes_avx512
                                   : pb_exact_dot_lanes_scalar;
         pb_exact_eft lanes[PB_EXACT_DOT_LANES] = {{0, 0, 0}};
-        double bx[CHUNK], by[CHUNK];
         bool underflow = false;
-        for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
-            size_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
+        /* Contiguous float64 runs in one call; anything else is gathered
+         * (and widened) chunk by chunk. */
+        const bool direct = !f32 && incx == 1 && incy == 1;
+        const size_t chunk = direct ? n : CHUNK;
+        double bx[CHUNK], by[CHUNK];
+        for (size_t i0 = 0; i0 < n; i0 += chunk) {
+            size_t len = n - i0 < chunk ? n - i0 : chunk;
             const double *px = bx, *py = by;
-            if (!f32 && incx == 1) px = xd + i0;
-            else for (size_t i = 0; i < len; i++) bx[i] = ELEM(xf, xd, x0, incx, i0 + i);
-            if (!f32 && incy == 1) py = yd + i0;
-            else for (size_t i = 0; i < len; i++) by[i] = ELEM(yf, yd, y0, incy, i0 + i);
+            if (direct) {
+                px = xd + i0;
+                py = yd + i0;
+            } else {
+                for (size_t i = 0; i < len; i++) bx[i] = ELEM(xf, xd, x0, incx, i0 + i);
+                for (size_t i = 0; i < len; i++) by[i] = ELEM(yf, yd, y0, incy, i0 + i);
+            }
             bool small = false;
             lanes_fn(len, px, py, !f32, lanes, &small);
             /* A product of nonzero factors below 2^-968 may have lost bits

@@ -9,7 +9,8 @@
  *   is what ml_dtypes does with float32 subnormal inputs.
  * - rtz, down: the lower power; up: the upper one; sr: between the two with
  *   P(upper) = (x - 2^k) / 2^k.  A positive value below 2^emin gives 0x00 in
- *   every mode but up/nearest (there is nothing below the bottom code).
+ *   every mode, up included (0x00 = 2^emin is the upper neighbour there and
+ *   nothing lies below it).
  * - Zero, negative values and -inf: NaN (0xFF) under `inf`, the bottom code
  *   0x00 under `sat` (clamped into [2^emin, 2^emax]).  NaN: always 0xFF.
  * - Above 2^emax: NaN under `inf` for the outward modes, 2^emax otherwise.

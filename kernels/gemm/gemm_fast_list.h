@@ -8,3 +8,5 @@
 PB_GEMM_FAST_KERNEL(pb_gemm_fast_avx512bf16)
 PB_GEMM_FAST_KERNEL(pb_gemm_fast_avx512vnni)
 PB_GEMM_FAST_KERNEL(pb_gemm_fast_avx512)
+PB_GEMM_FAST_KERNEL(pb_gemm_fast_avx512tc)
+PB_GEMM_FAST_KERNEL(pb_gemm_fast_avx512lowp)

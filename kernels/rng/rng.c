@@ -8,6 +8,8 @@
 #include <Random123/philox.h>
 
 #include "precbench/rng.h"
+#include "simd/convert_simd.h"
+#include "simd/rng_simd.h"
 
 static inline __attribute__((always_inline)) philox4x32_ctr_t block(uint64_t seed, uint32_t stream,
                                      uint64_t index, uint32_t draw)
@@ -23,8 +25,8 @@ uint32_t pb_rng_u32(uint64_t seed, uint32_t stream, uint64_t index, uint32_t dra
     return block(seed, stream, index, draw).v[index & 3];
 }
 
-void pb_rng_fill_u32(uint64_t seed, uint32_t stream, uint64_t first_index,
-                     uint32_t draw, uint32_t *out, size_t n)
+static void fill_portable(uint64_t seed, uint32_t stream, uint64_t first_index,
+                          uint32_t draw, uint32_t *out, size_t n)
 {
     size_t i = 0;
     /* Up to the first index that is a multiple of 4. */
@@ -46,6 +48,17 @@ void pb_rng_fill_u32(uint64_t seed, uint32_t stream, uint64_t first_index,
         memcpy(out + i + 12, w3.v, 16);
     }
     for (; i < n; i++) out[i] = pb_rng_u32(seed, stream, first_index + i, draw);
+}
+
+/* The same words, 16 Philox lanes at a time where the CPU has AVX-512
+ * (tests/test_convert_simd.c checks the two agree). */
+void pb_rng_fill_u32(uint64_t seed, uint32_t stream, uint64_t first_index,
+                     uint32_t draw, uint32_t *out, size_t n)
+{
+    if (pb_simd_level_detect() != PB_SIMD_NONE)
+        pb_rng_fill_u32_avx512(seed, stream, first_index, draw, out, n);
+    else
+        fill_portable(seed, stream, first_index, draw, out, n);
 }
 
 double pb_rng_uniform(uint64_t seed, uint32_t stream, uint64_t index, uint32_t draw)

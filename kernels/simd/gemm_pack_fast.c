@@ -6,6 +6,10 @@
  *               quantised values are floats): 12 x 32 FMA micro-kernel
  *   avx512bf16  dpbf16: vdpbf16ps on bf16 pairs
  *   avx512vnni  int32 on int8-range integer codes: vpdpbusd
+ *   avx512tc    the tensor-core model, 16 (binary32) or 8 (binary64)
+ *               outputs per vector
+ *   avx512lowp  fp16 / bf16 accumulators rounded after every step (rn, sr,
+ *               sr:R), 8 outputs per vector of doubles
  */
 #include "accum/accum_internal.h"
 #include "simd/gemm_pack_run.h"
@@ -74,4 +78,28 @@ const pb_gemm_fast pb_gemm_fast_avx512vnni = {
     .isa = PB_ISA_AVX512F | PB_ISA_AVX512VNNI,
     .supports = supports_i8,
     .run = run_i8,
+};
+
+static bool supports_tc(const pb_scheme *s)
+{
+    return s->acc.model == &pb_accum_tensorcore;
+}
+
+const pb_gemm_fast pb_gemm_fast_avx512tc = {
+    .name = "avx512tc",
+    .isa = PB_ISA_AVX512F,
+    .supports = supports_tc,
+    .run = pb_simd_gemm_tc,
+};
+
+static bool supports_lowp(const pb_scheme *s)
+{
+    return s->acc.model == &pb_accum_lowp_fp16 || s->acc.model == &pb_accum_lowp_bf16;
+}
+
+const pb_gemm_fast pb_gemm_fast_avx512lowp = {
+    .name = "avx512lowp",
+    .isa = PB_ISA_AVX512F,
+    .supports = supports_lowp,
+    .run = pb_simd_gemm_lowp,
 };

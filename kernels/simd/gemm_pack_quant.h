@@ -30,11 +30,13 @@ typedef struct pb_simd_operand {
 } pb_simd_operand;
 
 /* Prepare operand `which` (0: A, 1: B) of the job for `kind`; colsum for
- * I8.  PB_OK; PB_ERR_NOMEM; PB_ERR_UNSUPPORTED when a quantised value does
- * not fit the kind (an I8 value that is not an integer in [-128, 127]):
- * the caller runs the model instead. */
+ * I8.  copy: always make the compact copy (rows along K, ld = K), even
+ * where F32 could read the caller's matrix.  PB_OK; PB_ERR_NOMEM;
+ * PB_ERR_UNSUPPORTED when a quantised value does not fit the kind (an I8
+ * value that is not an integer in [-128, 127]): the caller runs the model
+ * instead. */
 pb_status pb_simd_operand_prepare(const pb_gemm_job *job, int which, pb_simd_kind kind,
-                                  pb_simd_operand *op);
+                                  bool copy, pb_simd_operand *op);
 void pb_simd_operand_free(pb_simd_operand *op);
 
 #endif

@@ -12,4 +12,14 @@
  * value outside int8).  Call only on a CPU with the kind's ISA. */
 pb_status pb_simd_gemm_job(pb_gemm_job *job, pb_simd_kind kind, pb_simd_f32_op f32_op);
 
+/* Every C element of a job whose accumulator is `tensorcore`
+ * (gemm_tc_avx512.c); runs the model itself for inputs that quantise to
+ * inf or NaN.  Call only on a CPU with AVX-512. */
+pb_status pb_simd_gemm_tc(pb_gemm_job *job);
+
+/* Every C element of a job whose accumulator is a low-precision one
+ * (`fp16:MODE`, `bf16:MODE`; gemm_lowp_avx512.c).  Call only on a CPU
+ * with AVX-512. */
+pb_status pb_simd_gemm_lowp(pb_gemm_job *job);
+
 #endif

@@ -140,13 +140,13 @@ static bool store_i8(const float *q, int8_t *dst, size_t n)
 }
 
 pb_status pb_simd_operand_prepare(const pb_gemm_job *job, int which, pb_simd_kind kind,
-                                  pb_simd_operand *op)
+                                  bool copy, pb_simd_operand *op)
 {
     memset(op, 0, sizeof *op);
     const pb_gemm_operand *x = &job->op[which];
     const size_t rows = x->rows, k = x->k;
 
-    if (kind == PB_SIMD_KIND_F32 && pb_scaling_is_none(&job->scheme->scale[which]) &&
+    if (!copy && kind == PB_SIMD_KIND_F32 && pb_scaling_is_none(&job->scheme->scale[which]) &&
         strcmp(x->fmt->spec.name, "fp32") == 0) {
         /* rows view (r, kk) = x[r*rs + kk*ks]; the engine's A reads
          * (i, k) at trans ? p[k*ld + i] : p[i*ld + k], its B (k, j) at
