@@ -32,13 +32,12 @@ struct bench_config {
     std::vector<int> gemm_threads;  // thread counts for the GEMM benchmarks
     std::vector<int> conv_threads;  // thread counts for bulk conversion
     size_t convert_n = 16u << 20;   // elements per conversion call
-    // A scheme whose pb_gemm runs the scalar model (slow) is benchmarked
-    // only on shapes where one call is expected to take at most this long
-    // (from a short probe), and at least on the smallest shape.
-    double model_call_seconds = 0;
-    // The same for the alternative algorithms (Strassen, split precision,
-    // Ozaki), whose cost varies widely.
-    double alg_call_seconds = 0;
+    // The GEMM cases (a scheme, or an algorithm with a scheme) differ in
+    // speed by four orders of magnitude (scalar model to VNNI kernel).  Each
+    // takes the shapes, cheapest first, while the estimated time of one call
+    // on each (from a short probe) adds up to at most this; the smallest
+    // shape always.
+    double case_seconds = 0;
     // The exact reference behind the error column is computed on the first
     // rows of C only, at most this many multiply-adds per shape.
     uint64_t error_macs = 0;

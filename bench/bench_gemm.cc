@@ -10,11 +10,13 @@
 //
 // What is timed is what pb_gemm does by default for the scheme: its fast
 // kernel where one exists, else the scalar model (label, the "path" column:
-// the kernel's name or "model").  Slow cases are benchmarked only on the
-// shapes where one call should take at most a budget of the mode, estimated
-// from a probe, and always on the smallest shape: the scalar model
-// (bench_config::model_call_seconds, 64^3 probe) and the algorithms
-// (bench_config::alg_call_seconds, 256^3 probe).
+// the kernel's name or "model").  Cases range from a scalar model to a VNNI
+// kernel, four orders of magnitude, so each takes the mode's shapes cheapest
+// first while the estimated times of one call add up to at most
+// bench_config::case_seconds, and always the smallest shape.  The estimate
+// comes from a probe (seconds_per_mac) that starts at 64^3 on the scalar
+// model and 128^3 otherwise and grows to at most 512^3; small products are
+// less efficient, so it errs on the side of time.
 // The error column comes from one extra, untimed call on the same inputs
 // (fresh delayed-scaling state) against the exact reference.
 #include <algorithm>
@@ -158,24 +160,34 @@ bool supported(const gemm_case &gc)
     return run_case(gc, &ctx, 1, 1, 1, &a, &b, &c) != PB_ERR_UNSUPPORTED;
 }
 
-// Seconds per multiply-add of the case: the fastest of three size^3 calls
-// on all threads (other work on the machine only slows a call down); 0 on
-// failure.
+// Seconds per multiply-add of the case on all threads, estimated from the
+// fastest of five size^3 calls on one thread, divided by 0.8 x the thread
+// count.  One thread, because on a busy machine a parallel call waits for
+// whichever of its threads was descheduled, which makes short parallel
+// timings erratic; the fastest call, because other work only slows a call
+// down.  The size doubles from `size` while a call takes under 5 ms, up to
+// 512, so that fast kernels are timed on a product large enough to be
+// efficient.  0 on failure.
 double seconds_per_mac(const gemm_case &gc, size_t size)
 {
-    const bench_inputs &in = bench_inputs_for(size, size, size);
-    std::vector<float> c(size * size);
     scheme_states states(gc.scheme);
-    pb_gemm_ctx ctx = make_ctx(0, states);
-    double best = INFINITY;
-    for (int rep = 0; rep < 3; rep++) {
-        auto start = std::chrono::steady_clock::now();
-        if (run_case(gc, &ctx, size, size, size, in.a.data(), in.b.data(), c.data()) != PB_OK)
-            return 0;
-        std::chrono::duration<double> t = std::chrono::steady_clock::now() - start;
-        best = std::min(best, t.count());
+    pb_gemm_ctx ctx = make_ctx(1, states);
+    double scale = 0.8 * bench_cfg().threads_all;
+    for (;;) {
+        const bench_inputs &in = bench_inputs_for(size, size, size);
+        std::vector<float> c(size * size);
+        double best = INFINITY;
+        for (int rep = 0; rep < 5; rep++) {
+            auto start = std::chrono::steady_clock::now();
+            if (run_case(gc, &ctx, size, size, size, in.a.data(), in.b.data(), c.data()) != PB_OK)
+                return 0;
+            std::chrono::duration<double> t = std::chrono::steady_clock::now() - start;
+            best = std::min(best, t.count());
+        }
+        if (best >= 0.005 || size >= 512)
+            return best / scale / ((double)size * (double)size * (double)size);
+        size *= 2;
     }
-    return best / ((double)size * (double)size * (double)size);
 }
 
 // The schemes an algorithm line names.
@@ -236,20 +248,27 @@ void bench_register_gemm()
                                                 "/k:" + std::to_string(sh.k) +
                                                 "/threads:" + std::to_string(t) + "/real_time");
             if (!any || !supported(*gc)) continue;
-            // The slow cases: a budget per call, from a probe.
-            double budget = 0, per_mac = 0;
-            if (gc->label == "model") {
-                budget = cfg.model_call_seconds;
-                per_mac = seconds_per_mac(*gc, 64);
-            } else if (gc->is_alg) {
-                budget = cfg.alg_call_seconds;
-                per_mac = seconds_per_mac(*gc, 256);
+            // The shapes within the case's time budget, cheapest first.
+            double per_mac = seconds_per_mac(*gc, gc->label == "model" ? 64 : 128);
+            std::vector<size_t> order(shapes.size());
+            for (size_t i = 0; i < order.size(); i++) order[i] = i;
+            auto macs = [&](size_t i) {
+                return (double)shapes[i].m * (double)shapes[i].n * (double)shapes[i].k;
+            };
+            std::stable_sort(order.begin(), order.end(),
+                             [&](size_t x, size_t y) { return macs(x) < macs(y); });
+            std::vector<bool> take(shapes.size(), false);
+            double spent = 0;
+            for (size_t i : order) {
+                spent += per_mac * macs(i);
+                if (i != order[0] && spent > cfg.case_seconds) break;
+                take[i] = true;
             }
             const gemm_case *cp = gc.get();
             cases.push_back(std::move(gc));
-            for (const bench_shape &sh : shapes) {
-                double macs = (double)sh.m * (double)sh.n * (double)sh.k;
-                if (budget > 0 && &sh != &shapes[0] && per_mac * macs > budget) continue;
+            for (size_t i = 0; i < shapes.size(); i++) {
+                if (!take[i]) continue;
+                const bench_shape sh = shapes[i];
                 for (int t : cfg.gemm_threads)
                     bench_register(cp->name, {"m", "n", "k", "threads"},
                                    {(int64_t)sh.m, (int64_t)sh.n, (int64_t)sh.k, t},

@@ -51,13 +51,13 @@ struct mode_params {
     unsigned bit;
     int repetitions;
     const char *min_time;
-    double model_call_seconds, alg_call_seconds;
+    double case_seconds;
     uint64_t error_macs;
 };
 const mode_params mode_table[] = {
-    {"quick", BENCH_QUICK, 3, "0.05", 0.25, 0.25, 1ull << 25},
-    {"default", BENCH_DEFAULT, 3, "0.1", 0.5, 1.0, 1ull << 27},
-    {"full", BENCH_FULL, 5, "0.3", 4.0, 8.0, 1ull << 29},
+    {"quick", BENCH_QUICK, 3, "0.05", 0.3, 1ull << 25},
+    {"default", BENCH_DEFAULT, 3, "0.1", 1.0, 1ull << 27},
+    {"full", BENCH_FULL, 5, "0.3", 10.0, 1ull << 29},
 };
 
 void usage(FILE *out)
@@ -248,8 +248,7 @@ int main(int argc, char **argv)
         if (config.mode & (BENCH_DEFAULT | BENCH_FULL))
             config.conv_threads.push_back(config.threads_all);
     }
-    config.model_call_seconds = mp->model_call_seconds;
-    config.alg_call_seconds = mp->alg_call_seconds;
+    config.case_seconds = mp->case_seconds;
     config.error_macs = mp->error_macs;
 
     if (summarize) return bench_summarize(out, true);
@@ -297,8 +296,8 @@ int main(int argc, char **argv)
         return 2;
     }
     static std::string note = "\nprecbench bench: interrupted; every finished benchmark is in " +
-                              out + "/<group>.json.  Summarise them with: " + argv[0] +
-                              " --summarize --out=" + out + "\n";
+                              out + "/<group>.json.  Summarise them with: make bench-summary "
+                              "(or " + argv[0] + " --summarize --out=" + out + ")\n";
     interrupted_note = note.c_str();
     signal(SIGINT, on_interrupt);
     signal(SIGTERM, on_interrupt);

@@ -12,7 +12,9 @@
  *     mu = -24, sigma = 4
  *
  * For every loss scale 2^L (L = 0 .. 40) and format: the fraction of the
- * (nonzero) gradients that round to zero (flushed), to a subnormal, or
+ * gradients (those not 0 already in float32; `samples` counts all drawn,
+ * the side file how many were 0) that round to zero (flushed), to a
+ * subnormal, or
  * overflow (inf, or NaN for e4m3, which has no inf), when g * 2^L is rounded
  * to the format (nearest even, overflow to inf as an unscaled cast does).
  *
@@ -74,16 +76,21 @@ static pb_status run(const pb_experiment *self, const pb_experiment_opts *opts)
     if (!g) st = PB_ERR_NOMEM;
     if (st == PB_OK) st = pb_exp_csv_open(&x, "flush.csv", flush_header, "format,samples", &fc);
     pb_exp_progress_total(&x, (double)n * (1 + NFORMATS * (LOG2_SCALE_MAX + 1)));
+    size_t nz = 0; /* gradients that are not 0 in float32: the ones counted */
     if (st == PB_OK) {
 #pragma omp parallel for schedule(static)
         for (size_t i = 0; i < n; i++) g[i] = gradient(x.o.seed, i);
+        for (size_t i = 0; i < n; i++)
+            if (g[i] != 0) g[nz++] = g[i];
         pb_exp_progress_done(&x, (double)n);
+        pb_exp_param_int(&x, "zero_in_float32", (long long)(n - nz));
+        st = pb_exp_write_meta(&x);
     }
 
     /* The histogram and the ranges are cheap: always rewritten whole. */
     enum { NBINS = HIST_HI - HIST_LO };
     size_t hist[NBINS] = {0};
-    for (size_t i = 0; st == PB_OK && i < n; i++) {
+    for (size_t i = 0; st == PB_OK && i < nz; i++) {
         int b = (int)floor(log2(fabs(g[i]))) - HIST_LO;
         hist[b < 0 ? 0 : (b >= NBINS ? NBINS - 1 : b)]++;
     }
@@ -91,7 +98,7 @@ static pb_status run(const pb_experiment *self, const pb_experiment_opts *opts)
     size_t len = (size_t)snprintf(text, sizeof text, "%s\n", hist_header);
     for (int b = 0; b < NBINS; b++)
         len += (size_t)snprintf(text + len, sizeof text - len, "%d,%d,%zu,%s\n", HIST_LO + b, HIST_LO + b + 1,
-                                hist[b], pb_exp_g((double)hist[b] / (double)n).s);
+                                hist[b], pb_exp_g((double)hist[b] / (double)nz).s);
     if (st == PB_OK) st = pb_exp_write_text(&x, "histogram.csv", text);
     len = (size_t)snprintf(text, sizeof text, "%s\n", range_header);
     for (int f = 0; f < NFORMATS; f++) {
@@ -115,14 +122,14 @@ static pb_status run(const pb_experiment *self, const pb_experiment_opts *opts)
         for (int l = 0; st == PB_OK && l <= LOG2_SCALE_MAX; l++) {
             size_t flushed = 0, sub = 0, over = 0, normal = 0;
 #pragma omp parallel for reduction(+ : flushed, sub, over, normal) schedule(static)
-            for (size_t i = 0; i < n; i++) {
+            for (size_t i = 0; i < nz; i++) {
                 double q = fabs(pb_format_round(fm, ldexp(g[i], l), &rn, i));
                 if (!isfinite(q)) over++;
                 else if (q == 0) flushed++;
                 else if (q < fm->min_normal) sub++;
                 else normal++;
             }
-            double dn = (double)n;
+            double dn = (double)nz;
             st = pb_exp_csv_row(fc, "%s,%d,%zu,%s,%s,%s,%s", formats[f], l, n, pb_exp_g((double)flushed / dn).s,
                                 pb_exp_g((double)sub / dn).s, pb_exp_g((double)over / dn).s,
                                 pb_exp_g((double)normal / dn).s);

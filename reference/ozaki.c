@@ -148,10 +148,10 @@ typedef struct ozaki_data {
     int threads;
 } ozaki_data;
 
+/* Rows i0 .. i0 + rows of one slice of A (M x K int8) as an integer matrix. */
 static pb_int_matrix slice_a(const ozaki_data *D, const int8_t *base, size_t i0, size_t rows)
 {
-    pb_int_matrix x = pb_int_matrix_make(PB_INT_ELEM_I8, rows, D->k, base + i0 * D->k);
-    return x;
+    return pb_int_matrix_make(PB_INT_ELEM_I8, rows, D->k, base + i0 * D->k);
 }
 
 /* q[t] += p[t] (sign = +1) or -= (sign = -1) over len entries. */

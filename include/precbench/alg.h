@@ -45,10 +45,12 @@
  *   hold every bf16 value (bf16, tf32, fp32...) and whose scaling is none:
  *   PB_ERR_UNSUPPORTED otherwise.
  * - ozaki needs no scheme (ignored).  Outputs whose row of A or column of B
- *   holds an infinity or NaN, or whose scale is beyond the long
- *   accumulator's reach (|A_i| |B_j| near 2^1900), are computed by
- *   pb_exact_dot_f64 instead, so every output follows precbench/exact.h's
- *   IEEE rules.
+ *   holds an infinity or NaN, whose scale is beyond the long accumulator's
+ *   reach (max|A_i| max|B_j| above about 2^1900), or whose exact sum is zero
+ *   (the sign of zero) are computed by pb_exact_dot_f64 instead, so every
+ *   output follows precbench/exact.h's IEEE rules.  With the exact
+ *   summation an output is correctly rounded to fp64 whenever the slices
+ *   hold every bit of its row and column (docs/algorithms.md, section 3).
  * - pb_alg_gemm takes float32; for ozaki the inputs are widened exactly and
  *   the fp64 result rounded to float32 (nearest even).  pb_alg_gemm_f64
  *   takes float64; for the scheme-based algorithms the inputs are rounded
