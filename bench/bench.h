@@ -36,7 +36,8 @@ struct bench_config {
     // speed by four orders of magnitude (scalar model to VNNI kernel).  Each
     // takes the shapes, cheapest first, while the estimated time of one call
     // on each (from a short probe) adds up to at most this; the smallest
-    // shape always.
+    // shape always.  0: decide by path instead, so that the set never
+    // changes (the scalar model: the smallest shape; anything else: all).
     double case_seconds = 0;
     // The exact reference behind the error column is computed on the first
     // rows of C only, at most this many multiply-adds per shape.

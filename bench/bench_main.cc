@@ -20,7 +20,7 @@
 #include <iostream>
 #include <memory>
 #include <omp.h>
-#include <regex>
+#include <regex.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -55,7 +55,7 @@ struct mode_params {
     uint64_t error_macs;
 };
 const mode_params mode_table[] = {
-    {"quick", BENCH_QUICK, 3, "0.05", 0.3, 1ull << 25},
+    {"quick", BENCH_QUICK, 3, "0.05", 0.0, 1ull << 25}, // 0: shapes by path, not timing
     {"default", BENCH_DEFAULT, 3, "0.1", 1.0, 1ull << 27},
     {"full", BENCH_FULL, 5, "0.3", 10.0, 1ull << 29},
 };
@@ -97,23 +97,35 @@ bool take_value(const char *arg, const char *key, std::string *value)
 // searched in the name (POSIX extended); a leading '-' selects the names
 // that do not match.
 struct name_filter {
-    std::regex re;
-    bool negate = false;
+    regex_t re;
+    bool negate;
+    name_filter(const regex_t &compiled, bool neg) : re(compiled), negate(neg) {}
+    name_filter(const name_filter &) = delete;
+    name_filter &operator=(const name_filter &) = delete;
+    ~name_filter() { regfree(&re); }
 };
 std::unique_ptr<name_filter> filter_re;
 
-// Compile `filter`; throws std::regex_error when it is malformed.
-void set_filter(const std::string &filter)
+// Compile `filter`; on a malformed expression, false and the reason.
+bool set_filter(const std::string &filter, std::string *why)
 {
-    auto f = std::make_unique<name_filter>();
     std::string spec = filter;
+    bool negate = false;
     if (spec.empty() || spec == "all") spec = ".";
     if (spec[0] == '-') {
-        f->negate = true;
+        negate = true;
         spec = spec.substr(1);
     }
-    f->re = std::regex(spec, std::regex::extended);
-    filter_re = std::move(f);
+    regex_t re;
+    int rc = regcomp(&re, spec.c_str(), REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+        char msg[160];
+        regerror(rc, &re, msg, sizeof msg);
+        *why = msg;
+        return false;
+    }
+    filter_re = std::make_unique<name_filter>(re, negate);
+    return true;
 }
 
 size_t count_matches(std::vector<std::string> *names)
@@ -170,7 +182,8 @@ const bench_config &bench_cfg() { return config; }
 
 bool bench_selected(const std::string &instance_name)
 {
-    return !filter_re || std::regex_search(instance_name, filter_re->re) != filter_re->negate;
+    return !filter_re ||
+           (regexec(&filter_re->re, instance_name.c_str(), 0, nullptr, 0) == 0) != filter_re->negate;
 }
 
 std::vector<bench_shape> bench_gemm_shapes()
@@ -268,12 +281,9 @@ int main(int argc, char **argv)
     benchmark::Initialize(&gb_argc, args.data());
     if (benchmark::ReportUnrecognizedArguments(gb_argc, args.data())) return 2;
 
-    std::string effective = benchmark::GetBenchmarkFilter();
-    try {
-        set_filter(effective);
-    } catch (const std::regex_error &e) {
-        return usage_error("bad --filter '" + effective + "': " + e.what());
-    }
+    std::string effective = benchmark::GetBenchmarkFilter(), why;
+    if (!set_filter(effective, &why))
+        return usage_error("bad --filter '" + effective + "': " + why);
 
     bench_register_peak();
     bench_register_blas();

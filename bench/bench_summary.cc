@@ -447,10 +447,9 @@ int bench_export_slim(const std::string &dir, const std::string &path)
     }
     // The fields `precbench compare` and the summary read; aggregates are
     // recomputed from the repetitions.
-    static const char *keep[] = {"name", "run_name", "run_type", "repetitions",
-                                 "repetition_index", "iterations", "real_time", "time_unit",
-                                 "label", "error_occurred", "error_message", "FLOPS", "OPS",
-                                 "items_per_second", "MACS", "normwise_error", "error_nonfinite"};
+    static const char *keep[] = {"run_name", "run_type", "real_time", "time_unit", "label",
+                                 "error_occurred", "error_message", "FLOPS", "OPS",
+                                 "items_per_second", "normwise_error", "error_nonfinite"};
     static const char *context_keep[] = {"date", "host_name", "num_cpus", "mhz_per_cpu",
                                          "cpu_model", "cpu_flags", "threads", "compiler",
                                          "git_revision", "openblas", "precbench_mode"};
@@ -476,7 +475,7 @@ int bench_export_slim(const std::string &dir, const std::string &path)
     }
     json_object_set_new(slim, "benchmarks", runs);
     json_decref(doc);
-    char *text = json_dumps(slim, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
+    char *text = json_dumps(slim, JSON_INDENT(1) | JSON_REAL_PRECISION(6));
     json_decref(slim);
     bool ok = text && bench_write_atomic(path, std::string(text) + "\n");
     free(text);

@@ -13,7 +13,7 @@
  * of the same file (e.g. blas/sgemm), which removes the speed of the machine;
  * the base's own noise is added to the benchmark's.
  * --fail-below R exits 1 when a benchmark's speed ratio is below R (e.g. 0.5:
- * more than twice as slow).  Bad input (unreadable or malformed JSON, a
+ * more than twice as slow) and the drop is beyond the noise.  Bad input (unreadable or malformed JSON, a
  * filter that matches nothing, bad options) exits 2.
  *
  * JSON is read with jansson; the files are Google Benchmark's JSON output
@@ -68,7 +68,8 @@ static void usage(FILE *out)
             "  --tolerance T        smallest relative change that counts (default 0.05)\n"
             "  --statistic S        median (default) or min: the fastest repetition, for\n"
             "                       a machine where other work slows some of them down\n"
-            "  --fail-below R       exit 1 if a speed ratio is below R (e.g. 0.5)\n"
+            "  --fail-below R       exit 1 if a speed ratio is below R (e.g. 0.5) and the\n"
+            "                       drop is beyond the noise\n"
             "\n"
             "exit status: 0 done, 1 a ratio below --fail-below, 2 bad input\n");
 }
@@ -416,7 +417,9 @@ int pb_cmd_compare(int argc, char **argv)
         } else {
             same++;
         }
-        bool fail = fail_below > 0 && speed < fail_below;
+        /* Only a drop that is both beyond the noise and below the ratio
+         * fails: on a noisy machine a single wild repetition must not. */
+        bool fail = fail_below > 0 && speed < fail_below && speed < 1 / (1 + noise);
         if (fail) failing++;
         char nz[16];
         snprintf(nz, sizeof nz, "%.1f%%", 100 * noise);

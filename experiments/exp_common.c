@@ -133,9 +133,13 @@ static pb_status write_meta(pb_exp *x, const char *status, const char *message)
     for (char *save = NULL, *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
         json_array_append_new(outs, json_string(w));
     json_object_set_new(root, "outputs", outs);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "bin/precbench experiment %s%s", x->e->name,
-             x->full ? "" : " --quick");
+    /* The command that reproduces this run (reduce > 1 only comes from the
+     * tests, through the library). */
+    char cmd[PB_EXP_PATH_MAX + 256];
+    int n = snprintf(cmd, sizeof cmd, "bin/precbench experiment %s%s", x->e->name, x->full ? "" : " --quick");
+    if (x->o.seed != PB_EXPERIMENT_DEFAULT_SEED)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --seed %llu", (unsigned long long)x->o.seed);
+    if (x->o.out_dir) snprintf(cmd + n, sizeof cmd - (size_t)n, " --out %s", x->o.out_dir);
     json_object_set_new(root, "command", json_string(cmd));
     json_object_set(root, "parameters", x->params);
     json_object_set(root, "notes", x->notes);
@@ -191,13 +195,6 @@ void pb_exp_param_list(pb_exp *x, const char *key, const char *words)
             json_array_append_new(a, json_string(w));
         free(copy);
     }
-    json_object_set_new(x->params, key, a);
-}
-
-void pb_exp_param_size_list(pb_exp *x, const char *key, const size_t *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(a, json_integer((json_int_t)v[i]));
     json_object_set_new(x->params, key, a);
 }
 

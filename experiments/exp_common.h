@@ -65,7 +65,6 @@ void pb_exp_param_real(pb_exp *x, const char *key, double v);
 void pb_exp_param_str(pb_exp *x, const char *key, const char *v);
 /* "a b c" -> ["a", "b", "c"]; "1 2 4" stays strings too. */
 void pb_exp_param_list(pb_exp *x, const char *key, const char *words);
-void pb_exp_param_size_list(pb_exp *x, const char *key, const size_t *v, size_t n);
 void pb_exp_note(pb_exp *x, const char *text);
 /* Rewrite the side file now (status "running"). */
 pb_status pb_exp_write_meta(pb_exp *x);

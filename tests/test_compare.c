@@ -147,6 +147,17 @@ static void test_verdicts(void)
     st = compare(out, sizeof out, args);
     PBT_CHECK(st == 0, "--fail-below 0.4: status %d\n%s", st, out);
 
+    /* Below the ratio but within the noise (repetitions spread over a
+     * factor of 4): no failure. */
+    const char *wild_old = bench_file("wold.json", "gemm/w", 1.0, "ms", "gemm/w", 1.0, "ms",
+                                      "gemm/w", 4.0, "ms", (const char *)NULL);
+    const char *wild_new = bench_file("wnew.json", "gemm/w", 2.5, "ms", "gemm/w", 1.0, "ms",
+                                      "gemm/w", 4.0, "ms", (const char *)NULL);
+    snprintf(args, sizeof args, "--fail-below 0.5 '%s' '%s'", wild_old, wild_new);
+    st = compare(out, sizeof out, args);
+    PBT_CHECK(st == 0 && strstr(line_of(out, "gemm/w"), "0.400x") &&
+              !strstr(line_of(out, "gemm/w"), "FAIL"), "noisy w: %d '%s'", st, line_of(out, "gemm/w"));
+
     /* --statistic min: one fast repetition among slow ones decides. */
     const char *min_old = bench_file("minold.json", "gemm/m", 10.0, "ms", "gemm/m", 10.1, "ms",
                                      "gemm/m", 10.2, "ms", (const char *)NULL);

@@ -77,7 +77,7 @@ typedef struct shape {
     size_t m, n, k;
 } shape;
 
-/* Shapes: tiny, odd, K across engine blocks (F32 256, BF16 512, I8 1024
+/* Shapes: tiny, odd, K across engine blocks (F32 512, BF16 1024, I8 2048
  * k-values), N across a B panel (3072 columns), M across A blocks. */
 static const shape shapes[] = {
     {1, 1, 1},    {1, 1, 0},    {3, 5, 2},     {1, 37, 33},   {13, 1, 70},

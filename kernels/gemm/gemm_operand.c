@@ -8,15 +8,29 @@
 
 /* Raw operand rows as a contiguous rows x k copy (for scaling methods that
  * read the values of a transposed operand). */
+/* A contiguous rows x k copy of a strided operand.  Copied in 16 x 16 tiles
+ * so that a transposed operand is read and written a cache line at a time
+ * (a plain element loop strides through memory on one side). */
 static float *gather(const pb_gemm_operand *op, int threads)
 {
+    enum { T = 16 };
     size_t cells = op->rows * op->k;
     float *t = malloc(cells * sizeof *t);
     if (!t) return NULL;
 #pragma omp parallel for schedule(static) num_threads(threads)
-    for (size_t r = 0; r < op->rows; r++)
-        for (size_t kk = 0; kk < op->k; kk++)
-            t[r * op->k + kk] = op->x[r * op->rs + kk * op->ks];
+    for (size_t r0 = 0; r0 < op->rows; r0 += T) {
+        size_t r1 = r0 + T < op->rows ? r0 + T : op->rows;
+        for (size_t k0 = 0; k0 < op->k; k0 += T) {
+            size_t k1 = k0 + T < op->k ? k0 + T : op->k;
+            float tile[T][T];
+            for (size_t kk = k0; kk < k1; kk++)
+                for (size_t r = r0; r < r1; r++)
+                    tile[kk - k0][r - r0] = op->x[r * op->rs + kk * op->ks];
+            for (size_t r = r0; r < r1; r++)
+                for (size_t kk = k0; kk < k1; kk++)
+                    t[r * op->k + kk] = tile[kk - k0][r - r0];
+        }
+    }
     return t;
 }
 

@@ -4,4 +4,4 @@
  * in order: the `dpbf16` accumulator model, bit for bit. */
 #include "simd/gemm_pack_ukr.h"
 
-PB_UKR_DEFINE(pb_simd_ukr_bf16, DPBF16)
+PB_UKR_DEFINE(pb_simd_ukr_bf16, DPBF16, FLOAT)

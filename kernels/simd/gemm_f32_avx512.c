@@ -4,5 +4,5 @@
  * `fp32` (s = fl32(s + fl32(a * b))) bit for bit. */
 #include "simd/gemm_pack_ukr.h"
 
-PB_UKR_DEFINE(pb_simd_ukr_fma, FMA)
-PB_UKR_DEFINE(pb_simd_ukr_muladd, MULADD)
+PB_UKR_DEFINE(pb_simd_ukr_fma, FMA, FLOAT)
+PB_UKR_DEFINE(pb_simd_ukr_muladd, MULADD, FLOAT)

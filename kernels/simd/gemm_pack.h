@@ -29,11 +29,12 @@
  * end, so results do not depend on the thread count.
  *
  * Block scaling (docs/schemes.md, section 1, step 4): with a block of Bk
- * k-values, the registers hold the block's partial sum (from +0) and the
- * running accumulator stays in the tile in memory:
- *     tile = fmaf(partial, fl32(blkA[i][b] * blkB[j][b]), tile)
- * after every block (I8: partial = float(int32 sum - 128 * colsum_b[j])).
- * K blocks of the loop nest start on scale-block boundaries.
+ * k-values, a block's sums start from +0 in registers and are merged into
+ * running sums after it:
+ *     s = fmaf(partial, fl32(blkA[i][b] * blkB[j][b]), s)
+ * (I8: partial = float(int32 sum - 128 * colsum_b[j])); the micro-kernel
+ * works on the tile's two halves of 6 rows so that both sets stay in
+ * registers.  K blocks of the loop nest start on scale-block boundaries.
  *
  * Sources are "rows along K" (docs/schemes.md, section 1): A is M rows, B
  * is N rows (its columns), each of K elements:

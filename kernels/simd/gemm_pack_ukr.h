@@ -10,7 +10,7 @@
  *   tile = c
  *
  * With block scaling the registers start every block at +0 and are merged
- * into the tile after it: tile = fmaf(partial, fl32(as[i] * bs[j]), tile).
+ * after it into the running sums: s = fmaf(partial, fl32(as[i] * bs[j]), s).
  *
  * The 24 accumulators are named variables, not an array, so that the
  * compiler keeps all of them in registers (an array spills at -O2).
@@ -25,14 +25,29 @@
 
 #define PB_UKR_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
-#define PB_UKR_DECL(i) __m512i c##i##_0, c##i##_1;
-#define PB_UKR_ZERO(i) c##i##_0 = _mm512_setzero_si512(); c##i##_1 = _mm512_setzero_si512();
+/* The accumulators' type: float vectors, or int32 vectors when the file
+ * defines PB_UKR_INT_ACC before including this header (vpdpbusd).  Typed
+ * accumulators keep the compiler from copying them around casts. */
+#ifdef PB_UKR_INT_ACC
+#define PB_UKR_ACC __m512i
+#define PB_UKR_ACC_ZERO() _mm512_setzero_si512()
+#define PB_UKR_ACC_LOAD(p) _mm512_load_si512(p)
+#define PB_UKR_ACC_STORE(p, v) _mm512_store_si512((p), (v))
+#else
+#define PB_UKR_ACC __m512
+#define PB_UKR_ACC_ZERO() _mm512_setzero_ps()
+#define PB_UKR_ACC_LOAD(p) _mm512_load_ps((const float *)(p))
+#define PB_UKR_ACC_STORE(p, v) _mm512_store_ps((float *)(p), (v))
+#endif
+
+#define PB_UKR_DECL(i) PB_UKR_ACC c##i##_0, c##i##_1;
+#define PB_UKR_ZERO(i) c##i##_0 = PB_UKR_ACC_ZERO(); c##i##_1 = PB_UKR_ACC_ZERO();
 #define PB_UKR_LOAD(i)                                                                   \
-    c##i##_0 = _mm512_load_si512(tile + (i) * PB_SIMD_NR);                               \
-    c##i##_1 = _mm512_load_si512(tile + (i) * PB_SIMD_NR + 16);
+    c##i##_0 = PB_UKR_ACC_LOAD(tile + (i) * PB_SIMD_NR);                                 \
+    c##i##_1 = PB_UKR_ACC_LOAD(tile + (i) * PB_SIMD_NR + 16);
 #define PB_UKR_STORE(i)                                                                  \
-    _mm512_store_si512(tile + (i) * PB_SIMD_NR, c##i##_0);                               \
-    _mm512_store_si512(tile + (i) * PB_SIMD_NR + 16, c##i##_1);
+    PB_UKR_ACC_STORE(tile + (i) * PB_SIMD_NR, c##i##_0);                                 \
+    PB_UKR_ACC_STORE(tile + (i) * PB_SIMD_NR + 16, c##i##_1);
 
 /* ---- OP: one k group into the accumulators of row i ---------------------- */
 
@@ -42,10 +57,8 @@
         float av;                                                                        \
         memcpy(&av, ap + (i), sizeof av);                                                \
         const __m512 a = _mm512_set1_ps(av);                                             \
-        c##i##_0 = _mm512_castps_si512(                                                  \
-            _mm512_fmadd_ps(a, _mm512_castsi512_ps(b0), _mm512_castsi512_ps(c##i##_0))); \
-        c##i##_1 = _mm512_castps_si512(                                                  \
-            _mm512_fmadd_ps(a, _mm512_castsi512_ps(b1), _mm512_castsi512_ps(c##i##_1))); \
+        c##i##_0 = _mm512_fmadd_ps(a, _mm512_castsi512_ps(b0), c##i##_0);               \
+        c##i##_1 = _mm512_fmadd_ps(a, _mm512_castsi512_ps(b1), c##i##_1);               \
     }
 /* fp32 without FMA: c = fl32(c + fl32(a * b)). */
 #define PB_UKR_STEP_MULADD(i)                                                            \
@@ -53,19 +66,15 @@
         float av;                                                                        \
         memcpy(&av, ap + (i), sizeof av);                                                \
         const __m512 a = _mm512_set1_ps(av);                                             \
-        c##i##_0 = _mm512_castps_si512(_mm512_add_ps(                                    \
-            _mm512_castsi512_ps(c##i##_0), _mm512_mul_ps(a, _mm512_castsi512_ps(b0))));  \
-        c##i##_1 = _mm512_castps_si512(_mm512_add_ps(                                    \
-            _mm512_castsi512_ps(c##i##_1), _mm512_mul_ps(a, _mm512_castsi512_ps(b1))));  \
+        c##i##_0 = _mm512_add_ps(c##i##_0, _mm512_mul_ps(a, _mm512_castsi512_ps(b0)));   \
+        c##i##_1 = _mm512_add_ps(c##i##_1, _mm512_mul_ps(a, _mm512_castsi512_ps(b1)));   \
     }
 /* bf16 pairs: vdpbf16ps (high pair first). */
 #define PB_UKR_STEP_DPBF16(i)                                                            \
     {                                                                                    \
         const __m512i a = _mm512_set1_epi32((int)ap[i]);                                 \
-        c##i##_0 = _mm512_castps_si512(_mm512_dpbf16_ps(_mm512_castsi512_ps(c##i##_0),   \
-                                                        (__m512bh)a, (__m512bh)b0));     \
-        c##i##_1 = _mm512_castps_si512(_mm512_dpbf16_ps(_mm512_castsi512_ps(c##i##_1),   \
-                                                        (__m512bh)a, (__m512bh)b1));     \
+        c##i##_0 = _mm512_dpbf16_ps(c##i##_0, (__m512bh)a, (__m512bh)b0);               \
+        c##i##_1 = _mm512_dpbf16_ps(c##i##_1, (__m512bh)a, (__m512bh)b1);               \
     }
 /* u8 x s8 quads: vpdpbusd (wrap-around int32). */
 #define PB_UKR_STEP_DPBUSD(i)                                                            \
@@ -84,31 +93,45 @@
         PB_UKR_ROWS(PB_UKR_STEP_##OP)                                                    \
     }
 
-/* Block merge: tile = fmaf(partial, fl32(as[i] * bs[j]), tile) for one
- * block's partial sums (MR x NR words in part; I8: int32 sums of the offset
- * A, corrected by 128 * the block's column sums of B and converted to float
- * with round to nearest even, the model's int32 -> binary32). */
-static inline void pb_ukr_merge(uint32_t *tile, const uint32_t *part, const float *as,
-                                const float *bs, const int32_t *bcs)
-{
-    for (int h = 0; h < 2; h++) {
-        const __m512 bsv = _mm512_loadu_ps(bs + 16 * h);
-        const __m512i csv = bcs ? _mm512_slli_epi32(_mm512_loadu_si512(bcs + 16 * h), 7)
-                                : _mm512_setzero_si512();
-        for (int i = 0; i < PB_SIMD_MR; i++) {
-            float *t = (float *)tile + i * PB_SIMD_NR + 16 * h;
-            const __m512i pv = _mm512_load_si512(part + i * PB_SIMD_NR + 16 * h);
-            const __m512 p = bcs ? _mm512_cvtepi32_ps(_mm512_sub_epi32(pv, csv))
-                                 : _mm512_castsi512_ps(pv);
-            const __m512 sc = _mm512_mul_ps(_mm512_set1_ps(as[i]), bsv);
-            _mm512_store_ps(t, _mm512_fmadd_ps(p, sc, _mm512_load_ps(t)));
-        }
+/* The blocked kernel works on the tile's two halves of 6 rows in turn:
+ * 12 registers of block sums and 12 of running accumulators per half, so
+ * that the merge after every block stays in registers. */
+#define PB_UKR_HALF(X) X(0) X(1) X(2) X(3) X(4) X(5)
+#define PB_UKR_HDECL(i) PB_UKR_ACC c##i##_0, c##i##_1; __m512 s##i##_0, s##i##_1;
+#define PB_UKR_HSTART(i)                                                                 \
+    if (u->first) {                                                                      \
+        s##i##_0 = _mm512_setzero_ps(); s##i##_1 = _mm512_setzero_ps();                  \
+    } else {                                                                             \
+        s##i##_0 = _mm512_load_ps((const float *)u->tile + (h + i) * PB_SIMD_NR);        \
+        s##i##_1 = _mm512_load_ps((const float *)u->tile + (h + i) * PB_SIMD_NR + 16);   \
     }
-}
+#define PB_UKR_HSTORE(i)                                                                 \
+    _mm512_store_ps((float *)u->tile + (h + i) * PB_SIMD_NR, s##i##_0);                  \
+    _mm512_store_ps((float *)u->tile + (h + i) * PB_SIMD_NR + 16, s##i##_1);
+#define PB_UKR_HMERGE(i, PARTIAL)                                                        \
+    {                                                                                    \
+        const __m512 sa = _mm512_set1_ps(as[h + i]);                                     \
+        s##i##_0 = _mm512_fmadd_ps(PARTIAL(c##i##_0, cs0), _mm512_mul_ps(sa, bs0), s##i##_0); \
+        s##i##_1 = _mm512_fmadd_ps(PARTIAL(c##i##_1, cs1), _mm512_mul_ps(sa, bs1), s##i##_1); \
+    }
+#define PB_UKR_HMERGE_FLOAT(i) PB_UKR_HMERGE(i, PB_UKR_PARTIAL_FLOAT)
+#define PB_UKR_HMERGE_INT(i) PB_UKR_HMERGE(i, PB_UKR_PARTIAL_INT)
+#define PB_UKR_PARTIAL_FLOAT(c, cs) (c)
+/* I8: the block's sum of (a + 128) * b minus 128 * the block's column sums
+ * of B (cs), modulo 2^32, converted with round to nearest even */
+#define PB_UKR_PARTIAL_INT(c, cs) _mm512_cvtepi32_ps(_mm512_sub_epi32((c), (cs)))
+#define PB_UKR_HRUN(OP, ga, gb)                                                          \
+    for (size_t g = (ga); g < (gb); g++) {                                               \
+        const uint32_t *ap = u->ap + g * PB_SIMD_MR + h;                                 \
+        const __m512i b0 = _mm512_loadu_si512(u->bp + g * PB_SIMD_NR);                   \
+        const __m512i b1 = _mm512_loadu_si512(u->bp + g * PB_SIMD_NR + 16);              \
+        PB_UKR_HALF(PB_UKR_STEP_##OP)                                                    \
+    }
 
-/* NAME(u): the micro-kernel of instruction OP (two loops, one per mode, so
- * that each keeps its 24 accumulators in registers). */
-#define PB_UKR_DEFINE(NAME, OP)                                                          \
+/* NAME(u): the micro-kernel of instruction OP, PARTIAL FLOAT or INT (two
+ * loops, one per mode, so that each keeps its 24 accumulators in
+ * registers). */
+#define PB_UKR_DEFINE(NAME, OP, PARTIAL)                                                 \
     static void NAME##_plain(const pb_simd_ukr_args *u)                                  \
     {                                                                                    \
         uint32_t *tile = u->tile;                                                        \
@@ -124,17 +147,30 @@ static inline void pb_ukr_merge(uint32_t *tile, const uint32_t *part, const floa
     }                                                                                    \
     static void NAME##_blocked(const pb_simd_ukr_args *u)                                \
     {                                                                                    \
-        uint32_t part[PB_SIMD_MR * PB_SIMD_NR] __attribute__((aligned(64)));              \
-        if (u->first) memset(u->tile, 0, sizeof part);                                   \
-        for (size_t g0 = 0, b = 0; g0 < u->ng; g0 += u->bg, b++) {                       \
-            const size_t g1 = g0 + u->bg < u->ng ? g0 + u->bg : u->ng;                   \
-            uint32_t *tile = part;                                                       \
-            PB_UKR_ROWS(PB_UKR_DECL)                                                     \
-            PB_UKR_ROWS(PB_UKR_ZERO)                                                     \
-            PB_UKR_RUN(OP)                                                               \
-            PB_UKR_ROWS(PB_UKR_STORE)                                                    \
-            pb_ukr_merge(u->tile, part, u->as + b * PB_SIMD_MR, u->bs + b * PB_SIMD_NR,  \
-                         u->bcs ? u->bcs + b * PB_SIMD_NR : NULL);                       \
+        for (size_t h = 0; h < PB_SIMD_MR; h += 6) {                                     \
+            PB_UKR_HALF(PB_UKR_HDECL)                                                    \
+            PB_UKR_HALF(PB_UKR_HSTART)                                                   \
+            for (size_t g0 = 0, b = 0; g0 < u->ng; g0 += u->bg, b++) {                   \
+                const size_t g1 = g0 + u->bg < u->ng ? g0 + u->bg : u->ng;               \
+                /* the first group peeled: the sums start from +0 without a loop  \
+                 * entry shared by all 12 (which makes the compiler copy them on    \
+                 * every iteration) */                                              \
+                PB_UKR_HALF(PB_UKR_ZERO)                                                 \
+                PB_UKR_HRUN(OP, g0, g0 + 1)                                              \
+                PB_UKR_HRUN(OP, g0 + 1, g1)                                              \
+                const float *as = u->as + b * PB_SIMD_MR;                                \
+                const __m512 bs0 = _mm512_loadu_ps(u->bs + b * PB_SIMD_NR);              \
+                const __m512 bs1 = _mm512_loadu_ps(u->bs + b * PB_SIMD_NR + 16);         \
+                __m512i cs0 = _mm512_setzero_si512(), cs1 = _mm512_setzero_si512();      \
+                if (u->bcs) {                                                            \
+                    cs0 = _mm512_slli_epi32(_mm512_loadu_si512(u->bcs + b * PB_SIMD_NR), 7); \
+                    cs1 = _mm512_slli_epi32(_mm512_loadu_si512(u->bcs + b * PB_SIMD_NR + 16), 7); \
+                }                                                                        \
+                (void)cs0;                                                               \
+                (void)cs1;                                                               \
+                PB_UKR_HALF(PB_UKR_HMERGE_##PARTIAL)                                     \
+            }                                                                            \
+            PB_UKR_HALF(PB_UKR_HSTORE)                                                   \
         }                                                                                \
     }                                                                                    \
     void NAME(const pb_simd_ukr_args *u)                                                 \
