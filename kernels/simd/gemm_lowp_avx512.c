@@ -219,7 +219,7 @@ static void lowp_rows(const lowp_plan *pl, size_t i0, double *av, uint32_t *word
 
 pb_status pb_simd_gemm_lowp(pb_gemm_job *job)
 {
-    const size_t M = job->m, N = job->n, K = job->k;
+    const size_t M = job->m, K = job->k;
     const pb_accum *acc = &job->scheme->acc;
     pb_simd_operand a, b;
     pb_status st = pb_simd_operand_prepare(job, 0, PB_SIMD_KIND_F32, true, &a);
@@ -229,30 +229,11 @@ pb_status pb_simd_gemm_lowp(pb_gemm_job *job)
     }
     if (st != PB_OK) return st == PB_ERR_UNSUPPORTED ? pb_gemm_model_run(job) : st;
 
-    const size_t npanels = (N + W - 1) / W, npad = npanels * W;
-    const size_t nblocks = job->block ? job->nblocks : 1;
-    float *bpanel = pb_simd_buf(PB_SIMD_BUF_BPACK, npad * K * sizeof(float) + 64);
-    float *fa = job->block ? malloc((M * nblocks + 1) * sizeof *fa) : NULL;
-    float *fb = job->block ? malloc((nblocks * npad + 1) * sizeof *fb) : NULL;
-    if (!bpanel || (job->block && (!fa || !fb))) {
-        st = PB_ERR_NOMEM;
-        goto done;
-    }
-    if (job->block) {
-        const pb_scales *sa = &job->op[0].sc, *sb = &job->op[1].sc;
-        for (size_t i = 0; i < M * nblocks; i++) fa[i] = sa->blk ? sa->blk[i] : 1.0f;
-        for (size_t bb = 0; bb < nblocks; bb++)
-            for (size_t j = 0; j < npad; j++)
-                fb[bb * npad + j] = j >= N ? 0.0f : sb->blk ? sb->blk[j * nblocks + bb] : 1.0f;
-    }
-    const float *bq = b.src.p;
-#pragma omp parallel for schedule(static) num_threads(job->threads)
-    for (size_t p = 0; p < npanels; p++)
-        for (size_t k = 0; k < K; k++)
-            for (size_t l = 0; l < W; l++) {
-                const size_t j = p * W + l;
-                bpanel[(p * K + k) * W + l] = j < N ? bq[j * K + k] : 0.0f;
-            }
+    pb_simd_panels pan;
+    st = pb_simd_panels_make(job, b.src.p, W, &pan);
+    if (st != PB_OK) goto done;
+    float *bpanel = pan.bpanel, *fa = pan.fa, *fb = pan.fb;
+    const size_t npad = pan.npad;
 
     lowp_plan plan = {
         .job = job,
@@ -288,9 +269,8 @@ pb_status pb_simd_gemm_lowp(pb_gemm_job *job)
     }
     if (nomem) st = PB_ERR_NOMEM;
 
+    pb_simd_panels_free(&pan);
 done:
-    free(fa);
-    free(fb);
     pb_simd_operand_free(&a);
     pb_simd_operand_free(&b);
     return st;

@@ -39,4 +39,17 @@ pb_status pb_simd_operand_prepare(const pb_gemm_job *job, int which, pb_simd_kin
                                   bool copy, pb_simd_operand *op);
 void pb_simd_operand_free(pb_simd_operand *op);
 
+/* B (quantised, N x K, bq) in column panels of width w, k-major inside a
+ * panel, zero past N; and for block-scaled jobs the block factors, fa[i][b]
+ * per row of A and fb[b][j] per column of B (zero past N).  bpanel is the
+ * calling thread's PB_SIMD_BUF_BPACK buffer; pb_simd_panels_free releases
+ * the factors. */
+typedef struct pb_simd_panels {
+    float *bpanel, *fa, *fb;
+    size_t npanels, npad;
+} pb_simd_panels;
+pb_status pb_simd_panels_make(const pb_gemm_job *job, const float *bq, size_t w,
+                              pb_simd_panels *out);
+void pb_simd_panels_free(pb_simd_panels *p);
+
 #endif

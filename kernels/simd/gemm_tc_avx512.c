@@ -279,31 +279,11 @@ pb_status pb_simd_gemm_tc(pb_gemm_job *job)
 
     const bool lanes32 = tc_fits_float(job);
     const size_t W = lanes32 ? 16 : 8;
-    const size_t npanels = (N + W - 1) / W, npad = npanels * W;
-    const size_t nblocks = job->block ? job->nblocks : 1;
-    float *bpanel = pb_simd_buf(PB_SIMD_BUF_BPACK, npad * K * sizeof(float) + 64);
-    float *fa = job->block ? malloc((M * nblocks + 1) * sizeof *fa) : NULL;
-    float *fb = job->block ? malloc((nblocks * npad + 1) * sizeof *fb) : NULL;
-    if (!bpanel || (job->block && (!fa || !fb))) {
-        st = PB_ERR_NOMEM;
-        goto done;
-    }
-    if (job->block) {
-        /* block factors: A per row [i][b], B per block [b][j] (padded) */
-        const pb_scales *sa = &job->op[0].sc, *sb = &job->op[1].sc;
-        for (size_t i = 0; i < M * nblocks; i++) fa[i] = sa->blk ? sa->blk[i] : 1.0f;
-        for (size_t bb = 0; bb < nblocks; bb++)
-            for (size_t j = 0; j < npad; j++)
-                fb[bb * npad + j] = j >= N ? 0.0f : sb->blk ? sb->blk[j * nblocks + bb] : 1.0f;
-    }
-    const float *bq = b.src.p;
-#pragma omp parallel for schedule(static) num_threads(job->threads)
-    for (size_t p = 0; p < npanels; p++)
-        for (size_t k = 0; k < K; k++)
-            for (size_t l = 0; l < W; l++) {
-                const size_t j = p * W + l;
-                bpanel[(p * K + k) * W + l] = j < N ? bq[j * K + k] : 0.0f;
-            }
+    pb_simd_panels pan;
+    st = pb_simd_panels_make(job, b.src.p, W, &pan);
+    if (st != PB_OK) goto done;
+    float *bpanel = pan.bpanel, *fa = pan.fa, *fb = pan.fb;
+    const size_t npad = pan.npad;
 
     pb_accum_env env = pb_gemm_accum_env(job, 0, 0, 0);
     const tc_plan plan = {
@@ -337,9 +317,8 @@ pb_status pb_simd_gemm_tc(pb_gemm_job *job)
     }
     if (nomem) st = PB_ERR_NOMEM;
 
+    pb_simd_panels_free(&pan);
 done:
-    free(fa);
-    free(fb);
     pb_simd_operand_free(&a);
     pb_simd_operand_free(&b);
     return st;
