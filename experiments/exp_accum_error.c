@@ -187,7 +187,7 @@ static pb_status run(const pb_experiment *self, const pb_experiment_opts *opts)
 
     const int logk_min = 4, logk_max = (int)pb_exp_pick(&x, 10, 16);
     const size_t m = pb_exp_pick(&x, 8, 16), n = m;
-    const size_t trials = pb_exp_sample(&x, pb_exp_pick(&x, 3, 10), 2);
+    const size_t trials = pb_exp_sample(&x, pb_exp_pick(&x, 3, 16), 2);
     const pb_dist dists[] = {PB_DIST_NORMAL, PB_DIST_UNIFORM01};
     const size_t ns = pb_scheme_count(), kmax = (size_t)1 << logk_max;
 

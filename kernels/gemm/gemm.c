@@ -71,7 +71,15 @@ pb_status pb_gemm(const pb_scheme *scheme, const pb_gemm_ctx *ctx,
     memset(&job, 0, sizeof job);
     job.scheme = scheme;
     job.ctx = ctx;
-    job.threads = ctx->threads > 0 ? ctx->threads : omp_get_max_threads();
+    /* By default a small product runs on one thread: below about 2^18
+     * multiply-adds, starting an OpenMP team costs more than it saves
+     * (Strassen's leaves are such products).  Results do not depend on it. */
+    if (ctx->threads > 0)
+        job.threads = ctx->threads;
+    else if ((double)m * (double)n * (double)k < (double)(1u << 18))
+        job.threads = 1;
+    else
+        job.threads = omp_get_max_threads();
     if (job.threads < 1) job.threads = 1;
     job.m = m;
     job.n = n;

@@ -21,6 +21,8 @@ set xrange [STATS_min / 1.4 : STATS_max * 1.4]
 set xlabel "K (length of each dot product)"
 set mxtics default
 
+# One grey per unit roundoff (darkest: the lowest precision).
+greys = "#303030 #7a7a7a #b0b0b0"
 dists = "normal uniform01"
 dist_titles = "'standard normal data' 'uniform (0,1) data'"
 metrics = "normwise componentwise"
@@ -45,9 +47,9 @@ do for [d=1:2] {
                  with linespoints lt i title word(S, i) noenhanced, \
              for [i=1:words(S)] data using "k":(strcol("scheme") eq word(S, i) && strcol("dist") eq dist ? column(mx) : NaN) \
                  with lines lt i dt 3 lw 1 notitle, \
-             for [b=1:words(bound_e)] gammak(x, 2.0**(-word(bound_e, b))) with lines dt 2 lw 1.5 lc rgb "#555555" \
+             for [b=1:words(bound_e)] gammak(x, 2.0**(-word(bound_e, b))) with lines dt 2 lw 1.5 lc rgb word(greys, b) \
                  title sprintf("{/Symbol g}_K, u = 2^{-%s} (%s)", word(bound_e, b), word(bound_names, b)), \
-             for [b=1:words(bound_e)] sqrtku(x, 2.0**(-word(bound_e, b))) with lines dt 4 lw 1.5 lc rgb "#999999" \
+             for [b=1:words(bound_e)] sqrtku(x, 2.0**(-word(bound_e, b))) with lines dt 4 lw 1.5 lc rgb word(greys, b) \
                  title sprintf("sqrt(K) u, u = 2^{-%s}", word(bound_e, b))
     }
 }
