@@ -141,8 +141,8 @@ benchmark::BenchmarkReporter *bench_reporter_create(const std::string &dir,
 // 2 when there is nothing to summarise or a file is unreadable.
 int bench_summarize(const std::string &dir, bool print);
 
-// Write dir/bench.json's repetitions, with only the fields the summary and
-// `precbench compare` read, to `path` (the committed throughput baseline).
+// Write dir/bench.json's repetitions, with only the fields `precbench
+// compare` reads, to `path` (the committed throughput baseline).
 int bench_export_slim(const std::string &dir, const std::string &path);
 
 // Write `text` to `path` atomically (temporary file, then rename).

@@ -12,12 +12,10 @@
 // summary_other.csv).  The previous run's files are moved to DIR/previous/
 // first, so `precbench compare DIR/previous/bench.json DIR/bench.json` shows
 // what changed.
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 #include <memory>
 #include <omp.h>
 #include <regex.h>
@@ -140,26 +138,28 @@ size_t count_matches(std::vector<std::string> *names)
 }
 
 // Move the previous run's outputs out of the way, into dir/previous/.
-bool rotate_previous(const std::string &dir)
+// Returns "" on success, else what went wrong.
+std::string rotate_previous(const std::string &dir)
 {
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) return false;
+    if (ec) return dir + ": " + ec.message();
     fs::path prev = fs::path(dir) / "previous";
     bool any = false;
     for (const auto &e : fs::directory_iterator(dir, ec))
         if (e.is_regular_file()) any = true;
-    if (!any) return true;
+    if (ec) return dir + ": " + ec.message();
+    if (!any) return "";
     fs::remove_all(prev, ec);
     fs::create_directories(prev, ec);
-    if (ec) return false;
+    if (ec) return prev.string() + ": " + ec.message();
     for (const auto &e : fs::directory_iterator(dir, ec)) {
         if (!e.is_regular_file()) continue;
         fs::rename(e.path(), prev / e.path().filename(), ec);
-        if (ec) return false;
+        if (ec) return e.path().string() + ": " + ec.message();
     }
-    return true;
+    return ec ? dir + ": " + ec.message() : "";
 }
 
 const char *interrupted_note = nullptr;
@@ -301,8 +301,10 @@ int main(int argc, char **argv)
         return usage_error("no benchmark of mode " + config.mode_name + " matches filter '" +
                            effective + "' (list them with --list)");
 
-    if (!rotate_previous(out)) {
-        fprintf(stderr, "precbench bench: cannot prepare %s: %s\n", out.c_str(), strerror(errno));
+    std::string problem = rotate_previous(out);
+    if (!problem.empty()) {
+        fprintf(stderr, "precbench bench: cannot prepare the results directory: %s\n",
+                problem.c_str());
         return 2;
     }
     static std::string note = "\nprecbench bench: interrupted; every finished benchmark is in " +

@@ -445,11 +445,10 @@ int bench_export_slim(const std::string &dir, const std::string &path)
         fprintf(stderr, "precbench bench: %s: %s\n", from.c_str(), err.text);
         return 2;
     }
-    // The fields `precbench compare` and the summary read; aggregates are
-    // recomputed from the repetitions.
-    static const char *keep[] = {"run_name", "run_type", "real_time", "time_unit", "label",
-                                 "error_occurred", "error_message", "FLOPS", "OPS",
-                                 "items_per_second", "normwise_error", "error_nonfinite"};
+    // The fields `precbench compare` reads; it recomputes the aggregates
+    // from the repetitions.
+    static const char *keep[] = {"run_name", "run_type", "real_time", "time_unit",
+                                 "error_occurred", "error_message"};
     static const char *context_keep[] = {"date", "host_name", "num_cpus", "mhz_per_cpu",
                                          "cpu_model", "cpu_flags", "threads", "compiler",
                                          "git_revision", "openblas", "precbench_mode"};
