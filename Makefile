@@ -51,7 +51,7 @@ HAVE_AVX512BF16 := $(shell grep -q avx512_bf16 /proc/cpuinfo 2>/dev/null && echo
 # ---- dependencies ---------------------------------------------------------
 DEB_PACKAGES := build-essential libgmp-dev libmpfr-dev libbenchmark-dev \
                 libopenblas-dev librandom123-dev libjansson-dev libxxhash-dev \
-                gnuplot-nox
+                gnuplot-nox pkgconf
 # A header per package proves it is installed.
 DEP_HEADERS  := /usr/include/gmp.h /usr/include/mpfr.h /usr/include/Random123/philox.h \
                 /usr/include/jansson.h /usr/include/xxhash.h \
