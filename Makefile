@@ -53,10 +53,12 @@ DEB_PACKAGES := build-essential libgmp-dev libmpfr-dev libbenchmark-dev \
                 libopenblas-dev librandom123-dev libjansson-dev libxxhash-dev \
                 gnuplot-nox pkgconf
 # A header per package proves it is installed.
-DEP_HEADERS  := /usr/include/gmp.h /usr/include/mpfr.h /usr/include/Random123/philox.h \
+# (gmp.h is multiarch on Debian: /usr/include/<triplet>/gmp.h.)
+DEP_HEADERS  := /usr/include/gmp.h /usr/include/*/gmp.h /usr/include/mpfr.h /usr/include/Random123/philox.h \
                 /usr/include/jansson.h /usr/include/xxhash.h \
                 /usr/include/benchmark/benchmark.h
-DEPS_MISSING := $(strip $(foreach h,$(DEP_HEADERS),$(if $(wildcard $(h)),,$(h))) \
+DEPS_MISSING := $(strip $(foreach h,$(filter-out %gmp.h,$(DEP_HEADERS)),$(if $(wildcard $(h)),,$(h))) \
+                $(if $(wildcard $(filter %gmp.h,$(DEP_HEADERS))),,gmp.h) \
                 $(if $(shell command -v gnuplot 2>/dev/null),,gnuplot) \
                 $(if $(wildcard /usr/include/*/openblas*/cblas.h /usr/include/x86_64-linux-gnu/cblas.h /usr/include/cblas.h),,openblas))
 
