@@ -222,11 +222,7 @@ pb_status pb_simd_gemm_lowp(pb_gemm_job *job)
     const size_t M = job->m, K = job->k;
     const pb_accum *acc = &job->scheme->acc;
     pb_simd_operand a, b;
-    pb_status st = pb_simd_operand_prepare(job, 0, PB_SIMD_KIND_F32, true, &a);
-    if (st == PB_OK) {
-        st = pb_simd_operand_prepare(job, 1, PB_SIMD_KIND_F32, true, &b);
-        if (st != PB_OK) pb_simd_operand_free(&a);
-    }
+    pb_status st = pb_simd_operands_prepare(job, PB_SIMD_KIND_F32, true, &a, &b);
     if (st != PB_OK) return st == PB_ERR_UNSUPPORTED ? pb_gemm_model_run(job) : st;
 
     pb_simd_panels pan;

@@ -38,6 +38,10 @@ typedef struct pb_simd_operand {
 pb_status pb_simd_operand_prepare(const pb_gemm_job *job, int which, pb_simd_kind kind,
                                   bool copy, pb_simd_operand *op);
 void pb_simd_operand_free(pb_simd_operand *op);
+/* Both operands of the job; on failure neither is left prepared, and the
+ * status says why (PB_ERR_UNSUPPORTED: the caller runs the model). */
+pb_status pb_simd_operands_prepare(const pb_gemm_job *job, pb_simd_kind kind, bool copy,
+                                   pb_simd_operand *a, pb_simd_operand *b);
 
 /* B (quantised, N x K, bq) in column panels of width w, k-major inside a
  * panel, zero past N; and for block-scaled jobs the block factors, fa[i][b]

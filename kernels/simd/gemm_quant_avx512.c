@@ -228,3 +228,13 @@ void pb_simd_operand_free(pb_simd_operand *op)
     free(op->colsum); /* buf is the thread's cached scratch (pb_simd_buf) */
     memset(op, 0, sizeof *op);
 }
+
+pb_status pb_simd_operands_prepare(const pb_gemm_job *job, pb_simd_kind kind, bool copy,
+                                   pb_simd_operand *a, pb_simd_operand *b)
+{
+    pb_status st = pb_simd_operand_prepare(job, 0, kind, copy, a);
+    if (st != PB_OK) return st;
+    st = pb_simd_operand_prepare(job, 1, kind, copy, b);
+    if (st != PB_OK) pb_simd_operand_free(a);
+    return st;
+}

@@ -42,11 +42,7 @@ pb_status pb_simd_gemm_job(pb_gemm_job *job, pb_simd_kind kind, pb_simd_f32_op f
     const size_t kw = pb_simd_kind_kw(kind);
     if (job->block && job->block % kw) return pb_gemm_model_run(job);
     pb_simd_operand a, b;
-    pb_status st = pb_simd_operand_prepare(job, 0, kind, false, &a);
-    if (st == PB_OK) {
-        st = pb_simd_operand_prepare(job, 1, kind, false, &b);
-        if (st != PB_OK) pb_simd_operand_free(&a);
-    }
+    pb_status st = pb_simd_operands_prepare(job, kind, false, &a, &b);
     if (st == PB_ERR_UNSUPPORTED) return pb_gemm_model_run(job);
     if (st != PB_OK) return st;
 
