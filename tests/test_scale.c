@@ -1,7 +1,8 @@
 /* precbench tests: the scaling methods (docs/schemes.md, section 3) on
  * hand-made operands: the OCP MX rule (amax 0, NaN and inf in a block,
  * subnormal amax, clamping, the rounded-up variant, MXINT8), per-tensor
- * current and delayed scaling, per-row, NVFP4, absmean and pow2. */
+ * current and delayed scaling, per-row, NVFP4, absmean and pow2; and the
+ * same scales from an operand read in place through strides (transposed). */
 #include <float.h>
 #include <math.h>
 
@@ -342,6 +343,83 @@ static void test_parse(void)
     PBT_CHECK(pb_scale_amax((float[]){1, -3, 2}, 3, 1) == 3.0, "amax");
 }
 
+/* Two scale sets are the same bits (NaN equal to NaN). */
+static bool scales_equal(const pb_scales *a, const pb_scales *b)
+{
+    if (a->rows != b->rows || a->nblocks != b->nblocks || a->block != b->block) return false;
+    if (memcmp(&a->amax, &b->amax, sizeof a->amax) != 0 && !(isnan(a->amax) && isnan(b->amax)))
+        return false;
+    for (size_t i = 0; i < a->rows * a->nblocks; i++) {
+        if (memcmp(&a->enc[i], &b->enc[i], sizeof(double)) != 0 && !(isnan(a->enc[i]) && isnan(b->enc[i])))
+            return false;
+        if (a->blk && memcmp(&a->blk[i], &b->blk[i], sizeof(float)) != 0 &&
+            !(isnan(a->blk[i]) && isnan(b->blk[i])))
+            return false;
+    }
+    for (size_t r = 0; r < a->rows; r++)
+        if (memcmp(&a->outer[r], &b->outer[r], sizeof(float)) != 0) return false;
+    return true;
+}
+
+/* Every method gives the same scales whether the operand lies row-major or
+ * transposed in memory (read in place through strides), with 1 or 2
+ * threads, on odd shapes with zeros, subnormals, wide ranges, and a NaN or
+ * inf in some of them. */
+static void test_strided_view(void)
+{
+    static const char *methods[] = {"none", "tensor", "tensor:margin=2", "delayed", "rowcol",
+                                    "mx", "mx:rule=up", "mx:block=7", "nvfp4", "absmean",
+                                    "pow2:e=3"};
+    static const size_t shapes[][2] = {{1, 1}, {3, 70}, {37, 33}, {300, 129}, {513, 65}};
+    int trials = 0, agree = 0;
+    for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+        const size_t rows = shapes[si][0], k = shapes[si][1];
+        float *x = malloc(rows * k * sizeof *x), *xt = malloc(rows * k * sizeof *xt);
+        for (int special = 0; special < 3; special++) {
+            for (size_t i = 0; i < rows * k; i++) {
+                uint64_t idx = si * 1000003u + (uint64_t)special * 7919u + i;
+                double v = pb_rng_normal(pbt_seed(), 3, idx) *
+                           ldexp(1.0, (int)(pb_rng_u32(pbt_seed(), 4, idx, 0) % 60) - 30);
+                x[i] = pb_rng_u32(pbt_seed(), 5, idx, 0) % 17 == 0 ? 0.0f : (float)v;
+                if (pb_rng_u32(pbt_seed(), 6, idx, 0) % 23 == 0) x[i] = 1e-41f;
+            }
+            if (special == 1) x[(rows * k) / 2] = NAN;
+            if (special == 2) x[rows * k - 1] = -INFINITY;
+            for (size_t r = 0; r < rows; r++)
+                for (size_t kk = 0; kk < k; kk++) xt[kk * rows + r] = x[r * k + kk];
+            for (size_t mi = 0; mi < sizeof methods / sizeof methods[0]; mi++) {
+                pb_scaling s = scaling(methods[mi]);
+                const pb_format *elem = fmt(strncmp(methods[mi], "absmean", 7) == 0 ? "ternary"
+                                            : strncmp(methods[mi], "nvfp4", 5) == 0 ? "e2m1"
+                                                                                   : "e4m3");
+                pb_scales ref, got;
+                PBT_REQUIRE(pb_scale_compute(&s, elem, x, rows, k, k, NULL, &ref) == PB_OK, "ref");
+                for (int threads = 1; threads <= 2; threads++) {
+                    PBT_REQUIRE(pb_scale_compute_strided(&s, elem, xt, rows, k, 1, rows, threads,
+                                                         NULL, &got) == PB_OK,
+                                "strided");
+                    trials++;
+                    bool eq = scales_equal(&ref, &got);
+                    agree += eq;
+                    PBT_CHECK(eq, "%s %zux%zu special %d threads %d: transposed view differs",
+                              methods[mi], rows, k, special, threads);
+                    pb_scales_free(&got);
+                    PBT_REQUIRE(pb_scale_compute_strided(&s, elem, x, rows, k, k, 1, threads, NULL,
+                                                         &got) == PB_OK,
+                                "row view");
+                    PBT_CHECK(scales_equal(&ref, &got), "%s: row view with %d threads differs",
+                              methods[mi], threads);
+                    pb_scales_free(&got);
+                }
+                pb_scales_free(&ref);
+            }
+        }
+        free(x);
+        free(xt);
+    }
+    PBT_CHECK(trials > 0 && agree == trials, "%d of %d views agree", agree, trials);
+}
+
 int main(int argc, char **argv)
 {
     pbt_init(argc, argv);
@@ -353,5 +431,6 @@ int main(int argc, char **argv)
     PBT_RUN(test_nvfp4);
     PBT_RUN(test_absmean_pow2);
     PBT_RUN(test_parse);
+    PBT_RUN(test_strided_view);
     return pbt_finish();
 }

@@ -90,6 +90,15 @@ pb_status pb_scaling_check_format(const pb_scaling *s, const pb_format *elem);
 pb_status pb_scale_compute(const pb_scaling *s, const pb_format *elem,
                            const float *x, size_t rows, size_t k, size_t ldx,
                            const pb_scaling_state *state, pb_scales *out);
+/* The same for a strided operand: element (r, kk) at x[r * rs + kk * ks]
+ * (a transposed operand without a copy).  threads: at most this many
+ * OpenMP threads (0: the default).  The scales do not depend on the
+ * strides or on the thread count. */
+pb_status pb_scale_compute_strided(const pb_scaling *s, const pb_format *elem,
+                                   const float *x, size_t rows, size_t k,
+                                   size_t rs, size_t ks, int threads,
+                                   const pb_scaling_state *state,
+                                   pb_scales *out);
 void pb_scales_free(pb_scales *sc);
 
 /* The quantised value of element (r, kk) of x under the scales:

@@ -6,54 +6,14 @@
 
 #include "gemm/gemm_internal.h"
 
-/* Raw operand rows as a contiguous rows x k copy (for scaling methods that
- * read the values of a transposed operand). */
-/* A contiguous rows x k copy of a strided operand.  Copied in 16 x 16 tiles
- * so that a transposed operand is read and written a cache line at a time
- * (a plain element loop strides through memory on one side). */
-static float *gather(const pb_gemm_operand *op, int threads)
-{
-    enum { T = 16 };
-    size_t cells = op->rows * op->k;
-    float *t = malloc(cells * sizeof *t);
-    if (!t) return NULL;
-#pragma omp parallel for schedule(static) num_threads(threads)
-    for (size_t r0 = 0; r0 < op->rows; r0 += T) {
-        size_t r1 = r0 + T < op->rows ? r0 + T : op->rows;
-        for (size_t k0 = 0; k0 < op->k; k0 += T) {
-            size_t k1 = k0 + T < op->k ? k0 + T : op->k;
-            float tile[T][T];
-            for (size_t kk = k0; kk < k1; kk++)
-                for (size_t r = r0; r < r1; r++)
-                    tile[kk - k0][r - r0] = op->x[r * op->rs + kk * op->ks];
-            for (size_t r = r0; r < r1; r++)
-                for (size_t kk = k0; kk < k1; kk++)
-                    t[r * op->k + kk] = tile[kk - k0][r - r0];
-        }
-    }
-    return t;
-}
-
 pb_status pb_gemm_prepare(pb_gemm_job *job)
 {
     for (int w = 0; w < 2; w++) {
         pb_gemm_operand *op = &job->op[w];
         const pb_scaling *s = &job->scheme->scale[w];
-        const float *x = op->x;
-        size_t ldx = op->k;
-        float *tmp = NULL;
-        if (!pb_scaling_is_none(s) && op->rows && op->k) {
-            if (op->ks == 1 && op->rs >= op->k) {
-                ldx = op->rs;
-            } else {
-                tmp = gather(op, job->threads);
-                if (!tmp) return PB_ERR_NOMEM;
-                x = tmp;
-            }
-        }
-        pb_status st = pb_scale_compute(s, op->fmt, x, op->rows, op->k, ldx,
-                                        op->state, &op->sc);
-        free(tmp);
+        /* the scales read the operand where it lies, transposed or not */
+        pb_status st = pb_scale_compute_strided(s, op->fmt, op->x, op->rows, op->k, op->rs,
+                                                op->ks, job->threads, op->state, &op->sc);
         if (st != PB_OK) return st;
         if (op->sc.saturate) op->round.overflow = PB_OVERFLOW_SAT;
     }

@@ -39,24 +39,15 @@ static int delayed_print(const pb_scaling *s, char *buf, size_t size)
 }
 
 static pb_status delayed_compute(const pb_scaling *s, const pb_format *elem,
-                                 const float *x, size_t rows, size_t k,
-                                 size_t ldx, const pb_scaling_state *state,
-                                 pb_scales *sc)
+                                 const pb_scale_view *v,
+                              const pb_scaling_state *state, pb_scales *sc)
 {
-    double current = 0.0;
-    for (size_t r = 0; r < rows; r++) {
-        double a = pb_scale_amax(x + r * ldx, k, 1);
-        if (a != a) {
-            current = a;
-            break;
-        }
-        if (a > current) current = a;
-    }
+    double current = pb_scale_view_amax(v);
     /* Without a state object the call falls back to current scaling. */
     double amax = state ? pb_scaling_state_amax(state) : current;
     double enc = pb_scale_te_enc(elem->max_finite, amax, s->margin);
     float dec = pb_scale_dec_of(enc);
-    for (size_t r = 0; r < rows; r++) {
+    for (size_t r = 0; r < v->rows; r++) {
         sc->enc[r] = enc;
         sc->outer[r] = dec;
     }

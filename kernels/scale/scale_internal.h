@@ -13,6 +13,15 @@
 
 #include "precbench/scale.h"
 
+/* The operand a method reads: rows x k, element (r, kk) at
+ * x[r * rs + kk * ks]; one of the strides is 1 when the operand comes from
+ * a GEMM (its rows or its columns are contiguous). */
+typedef struct pb_scale_view {
+    const float *x;
+    size_t rows, k, rs, ks;
+    int threads;                 /* OpenMP threads (0: the default)         */
+} pb_scale_view;
+
 struct pb_scaling_method {
     const char *name;
     const char *description;
@@ -30,8 +39,8 @@ struct pb_scaling_method {
     /* Fill sc->enc, sc->outer, sc->blk (allocated by the caller with the
      * layout given by sc->block / sc->nblocks) and sc->amax. */
     pb_status (*compute)(const pb_scaling *s, const pb_format *elem,
-                         const float *x, size_t rows, size_t k, size_t ldx,
-                         const pb_scaling_state *state, pb_scales *sc);
+                         const pb_scale_view *v, const pb_scaling_state *state,
+                         pb_scales *sc);
 };
 
 /* The methods, one file each. */
@@ -40,6 +49,15 @@ extern const pb_scaling_method pb_scaling_none, pb_scaling_tensor,
     pb_scaling_absmean, pb_scaling_pow2;
 
 /* ---- shared pieces ----------------------------------------------------- */
+
+/* amax over the whole operand (NaN if any element is NaN); the order of
+ * reading does not matter, so it follows memory. */
+double pb_scale_view_amax(const pb_scale_view *v);
+/* amax of every block of `block` elements along K of every row (the last
+ * block of a row may be shorter): out[r * nblocks + b], nblocks =
+ * ceil(k / block) (1 when k == 0, its amax 0).  block = k: per row. */
+void pb_scale_view_amax_blocks(const pb_scale_view *v, size_t block,
+                               double *out);
 
 /* Transformer Engine style per-tensor encode multiplier for amax T:
  * fl32(fmax / T) * 2^-margin when T is finite and > 0 and the result is

@@ -9,6 +9,7 @@
  * (docs/schemes.md, section 3). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scale/scale_internal.h"
@@ -102,30 +103,27 @@ static pb_status mx_check(const pb_scaling *s, const pb_format *elem)
 }
 
 static pb_status mx_compute(const pb_scaling *s, const pb_format *elem,
-                            const float *x, size_t rows, size_t k,
-                            size_t ldx, const pb_scaling_state *state,
-                            pb_scales *sc)
+                            const pb_scale_view *v,
+                              const pb_scaling_state *state, pb_scales *sc)
 {
     int shift = mx_elem_shift(elem);
-    size_t B = sc->block, nb = sc->nblocks;
-    for (size_t r = 0; r < rows; r++) {
-        sc->outer[r] = 1.0f;
-        for (size_t b = 0; b < nb; b++) {
-            size_t k0 = b * B, len = k - k0 < B ? k - k0 : B;
-            if (k == 0) len = 0;
-            int e;
-            size_t cell = r * nb + b;
-            if (mx_exponent(elem, s->rule,
-                            pb_scale_amax(x + r * ldx + k0, len, 1), &e)) {
-                /* 2^(e - shift) >= 2^-133: a float (subnormal at worst) */
-                sc->blk[cell] = (float)ldexp(1.0, e - shift);
-                sc->enc[cell] = ldexp(1.0, shift - e);
-            } else {
-                sc->blk[cell] = NAN;
-                sc->enc[cell] = NAN;
-            }
+    size_t nb = sc->nblocks, cells = v->rows * nb;
+    double *amax = malloc((cells ? cells : 1) * sizeof *amax);
+    if (!amax) return PB_ERR_NOMEM;
+    pb_scale_view_amax_blocks(v, sc->block, amax);
+    for (size_t r = 0; r < v->rows; r++) sc->outer[r] = 1.0f;
+    for (size_t cell = 0; cell < cells; cell++) {
+        int e;
+        if (mx_exponent(elem, s->rule, amax[cell], &e)) {
+            /* 2^(e - shift) >= 2^-133: a float (subnormal at worst) */
+            sc->blk[cell] = (float)ldexp(1.0, e - shift);
+            sc->enc[cell] = ldexp(1.0, shift - e);
+        } else {
+            sc->blk[cell] = NAN;
+            sc->enc[cell] = NAN;
         }
     }
+    free(amax);
     sc->amax = 0.0;
     return PB_OK;
 }

@@ -3,11 +3,10 @@
 #include "scale/scale_internal.h"
 
 static pb_status none_compute(const pb_scaling *s, const pb_format *elem,
-                              const float *x, size_t rows, size_t k,
-                              size_t ldx, const pb_scaling_state *state,
-                              pb_scales *sc)
+                              const pb_scale_view *v,
+                              const pb_scaling_state *state, pb_scales *sc)
 {
-    for (size_t r = 0; r < rows; r++) {
+    for (size_t r = 0; r < v->rows; r++) {
         sc->enc[r] = 1.0;
         sc->outer[r] = 1.0f;
     }

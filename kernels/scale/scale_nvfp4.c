@@ -7,6 +7,7 @@
  * fmax = 6 for e2m1 elements (docs/schemes.md, section 3). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scale/scale_internal.h"
@@ -42,24 +43,26 @@ static pb_status nvfp4_check(const pb_scaling *s, const pb_format *elem)
 }
 
 static pb_status nvfp4_compute(const pb_scaling *s, const pb_format *elem,
-                               const float *x, size_t rows, size_t k,
-                               size_t ldx, const pb_scaling_state *state,
-                               pb_scales *sc)
+                               const pb_scale_view *v,
+                              const pb_scaling_state *state, pb_scales *sc)
 {
     const pb_format *e4m3 = pb_format_by_name("e4m3");
     if (!e4m3) return PB_ERR_UNKNOWN_FORMAT;
     pb_rounding sat = pb_rounding_default();
     sat.overflow = PB_OVERFLOW_SAT;
     double fmax = elem->max_finite;
-
+    size_t nb = sc->nblocks, cells = v->rows * nb;
+    double *bamax = malloc((cells ? cells : 1) * sizeof *bamax);
+    if (!bamax) return PB_ERR_NOMEM;
+    pb_scale_view_amax_blocks(v, sc->block, bamax);
+    /* the tensor's amax: the largest block amax, NaN if any is NaN */
     double amax = 0.0;
-    for (size_t r = 0; r < rows; r++) {
-        double a = pb_scale_amax(x + r * ldx, k, 1);
-        if (a != a) {
-            amax = a;
+    for (size_t cell = 0; cell < cells; cell++) {
+        if (bamax[cell] != bamax[cell]) {
+            amax = bamax[cell];
             break;
         }
-        if (a > amax) amax = a;
+        if (bamax[cell] > amax) amax = bamax[cell];
     }
     /* fmax * 448 is exact; the binary64 quotient of two floats rounds
      * correctly to float. */
@@ -69,27 +72,20 @@ static pb_status nvfp4_compute(const pb_scaling *s, const pb_format *elem,
         if (isfinite(g) && g != 0.0f) genc = g;
     }
     float outer = (float)(1.0 / (double)genc);
-
-    size_t B = sc->block, nb = sc->nblocks;
-    for (size_t r = 0; r < rows; r++) {
-        sc->outer[r] = outer;
-        for (size_t b = 0; b < nb; b++) {
-            size_t k0 = b * B, len = k - k0 < B ? k - k0 : B;
-            if (k == 0) len = 0;
-            size_t cell = r * nb + b;
-            double bamax = pb_scale_amax(x + r * ldx + k0, len, 1);
-            if (bamax != bamax || isinf(bamax)) {
-                sc->blk[cell] = NAN;
-                sc->enc[cell] = NAN;
-                continue;
-            }
-            float t = (float)(bamax / fmax);             /* fl32(amax_b / fmax) */
-            float u = (float)((double)t * (double)genc); /* fl32(t * genc)      */
-            float sb = (float)pb_format_round(e4m3, (double)u, &sat, 0);
-            sc->blk[cell] = sb;
-            sc->enc[cell] = sb == 0.0f ? 0.0 : (double)(float)((double)genc / sb);
+    for (size_t r = 0; r < v->rows; r++) sc->outer[r] = outer;
+    for (size_t cell = 0; cell < cells; cell++) {
+        if (bamax[cell] != bamax[cell] || isinf(bamax[cell])) {
+            sc->blk[cell] = NAN;
+            sc->enc[cell] = NAN;
+            continue;
         }
+        float t = (float)(bamax[cell] / fmax);       /* fl32(amax_b / fmax) */
+        float u = (float)((double)t * (double)genc); /* fl32(t * genc)      */
+        float sb = (float)pb_format_round(e4m3, (double)u, &sat, 0);
+        sc->blk[cell] = sb;
+        sc->enc[cell] = sb == 0.0f ? 0.0 : (double)(float)((double)genc / sb);
     }
+    free(bamax);
     sc->amax = amax;
     return PB_OK;
 }

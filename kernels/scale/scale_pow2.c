@@ -24,11 +24,10 @@ static int pow2_print(const pb_scaling *s, char *buf, size_t size)
 }
 
 static pb_status pow2_compute(const pb_scaling *s, const pb_format *elem,
-                              const float *x, size_t rows, size_t k,
-                              size_t ldx, const pb_scaling_state *state,
-                              pb_scales *sc)
+                              const pb_scale_view *v,
+                              const pb_scaling_state *state, pb_scales *sc)
 {
-    for (size_t r = 0; r < rows; r++) {
+    for (size_t r = 0; r < v->rows; r++) {
         sc->enc[r] = ldexp(1.0, s->exp);
         sc->outer[r] = (float)ldexp(1.0, -s->exp);
     }

@@ -2,6 +2,7 @@
  * rule applied to each K-long row.  With int8 elements this is absmax
  * int8 per-token scaling, enc = fl32(127 / amax_row) (docs/schemes.md). */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "scale/scale_internal.h"
 
@@ -12,16 +13,18 @@ static int rowcol_print(const pb_scaling *s, char *buf, size_t size)
 }
 
 static pb_status rowcol_compute(const pb_scaling *s, const pb_format *elem,
-                                const float *x, size_t rows, size_t k,
-                                size_t ldx, const pb_scaling_state *state,
-                                pb_scales *sc)
+                                const pb_scale_view *v,
+                              const pb_scaling_state *state, pb_scales *sc)
 {
-    for (size_t r = 0; r < rows; r++) {
-        double amax = pb_scale_amax(x + r * ldx, k, 1);
-        double enc = pb_scale_te_enc(elem->max_finite, amax, s->margin);
+    double *amax = malloc((v->rows ? v->rows : 1) * sizeof *amax);
+    if (!amax) return PB_ERR_NOMEM;
+    pb_scale_view_amax_blocks(v, v->k, amax);
+    for (size_t r = 0; r < v->rows; r++) {
+        double enc = pb_scale_te_enc(elem->max_finite, amax[r], s->margin);
         sc->enc[r] = enc;
         sc->outer[r] = pb_scale_dec_of(enc);
     }
+    free(amax);
     sc->amax = 0.0;
     return PB_OK;
 }

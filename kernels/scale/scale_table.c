@@ -133,13 +133,13 @@ void pb_scales_free(pb_scales *sc)
     sc->blk = NULL;
 }
 
-pb_status pb_scale_compute(const pb_scaling *s, const pb_format *elem,
-                           const float *x, size_t rows, size_t k, size_t ldx,
-                           const pb_scaling_state *state, pb_scales *out)
+pb_status pb_scale_compute_strided(const pb_scaling *s, const pb_format *elem,
+                                   const float *x, size_t rows, size_t k,
+                                   size_t rs, size_t ks, int threads,
+                                   const pb_scaling_state *state,
+                                   pb_scales *out)
 {
-    if (!s || !s->method || !elem || !out || ldx < k ||
-        (!x && rows && k))
-        return PB_ERR_ARG;
+    if (!s || !s->method || !elem || !out || (!x && rows && k)) return PB_ERR_ARG;
     pb_status st = pb_scaling_check_format(s, elem);
     if (st != PB_OK) return st;
     pb_scales sc;
@@ -159,11 +159,20 @@ pb_status pb_scale_compute(const pb_scaling *s, const pb_format *elem,
         pb_scales_free(&sc);
         return PB_ERR_NOMEM;
     }
-    st = s->method->compute(s, elem, x, rows, k, ldx, state, &sc);
+    const pb_scale_view v = {x, rows, k, rs, ks, threads};
+    st = s->method->compute(s, elem, &v, state, &sc);
     if (st != PB_OK) {
         pb_scales_free(&sc);
         return st;
     }
     *out = sc;
     return PB_OK;
+}
+
+pb_status pb_scale_compute(const pb_scaling *s, const pb_format *elem,
+                           const float *x, size_t rows, size_t k, size_t ldx,
+                           const pb_scaling_state *state, pb_scales *out)
+{
+    if (ldx < k) return PB_ERR_ARG;
+    return pb_scale_compute_strided(s, elem, x, rows, k, ldx, 1, 0, state, out);
 }

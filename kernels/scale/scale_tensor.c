@@ -11,27 +11,14 @@ static int tensor_print(const pb_scaling *s, char *buf, size_t size)
                      : snprintf(buf, size, "%s", "");
 }
 
-/* amax of a rows x k operand (NaN if any element is NaN). */
-static double operand_amax(const float *x, size_t rows, size_t k, size_t ldx)
-{
-    double m = 0.0;
-    for (size_t r = 0; r < rows; r++) {
-        double a = pb_scale_amax(x + r * ldx, k, 1);
-        if (a != a) return a;
-        if (a > m) m = a;
-    }
-    return m;
-}
-
 static pb_status tensor_compute(const pb_scaling *s, const pb_format *elem,
-                                const float *x, size_t rows, size_t k,
-                                size_t ldx, const pb_scaling_state *state,
-                                pb_scales *sc)
+                                const pb_scale_view *v,
+                              const pb_scaling_state *state, pb_scales *sc)
 {
-    double amax = operand_amax(x, rows, k, ldx);
+    double amax = pb_scale_view_amax(v);
     double enc = pb_scale_te_enc(elem->max_finite, amax, s->margin);
     float dec = pb_scale_dec_of(enc);
-    for (size_t r = 0; r < rows; r++) {
+    for (size_t r = 0; r < v->rows; r++) {
         sc->enc[r] = enc;
         sc->outer[r] = dec;
     }
