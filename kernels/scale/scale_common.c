@@ -5,6 +5,8 @@
 #include <stdbool.h>
 
 #include "scale/scale_internal.h"
+#include "simd/amax_simd.h"
+#include "simd/convert_simd.h"
 #include "scheme/spec.h"
 
 /* Lanes of the amax loops: a fixed count the compiler turns into vector
@@ -33,9 +35,15 @@ static float amax_run(const float *restrict x, size_t n)
     return r;
 }
 
+/* Whether the AVX-512 scans may run (the detection is cached). */
+static bool simd_ok(void)
+{
+    return pb_simd_level_detect() != PB_SIMD_NONE;
+}
+
 double pb_scale_amax(const float *x, size_t n, size_t stride)
 {
-    if (stride == 1) return (double)amax_run(x, n);
+    if (stride == 1) return (double)(simd_ok() ? pb_amax_avx512(x, n) : amax_run(x, n));
     float m = 0.0f;
     for (size_t i = 0; i < n; i++) m = amax_step(m, x[i * stride]);
     return (double)m;
@@ -79,9 +87,13 @@ static void amax_blocks_by_column(const pb_scale_view *v, size_t block, size_t n
         for (size_t b = 0; b < nb; b++) {
             const size_t k0 = b * block, k1 = k0 + block < v->k ? k0 + block : v->k;
             for (size_t r = 0; r < nr; r++) m[r] = 0.0f;
-            for (size_t kk = k0; kk < k1; kk++) {
-                const float *x = v->x + kk * v->ks + r0;
-                for (size_t r = 0; r < nr; r++) m[r] = amax_step(m[r], x[r]);
+            if (simd_ok()) {
+                pb_amax_cols_avx512(v->x + k0 * v->ks + r0, v->ks, k1 - k0, nr, m);
+            } else {
+                for (size_t kk = k0; kk < k1; kk++) {
+                    const float *x = v->x + kk * v->ks + r0;
+                    for (size_t r = 0; r < nr; r++) m[r] = amax_step(m[r], x[r]);
+                }
             }
             for (size_t r = 0; r < nr; r++) out[(r0 + r) * nb + b] = (double)m[r];
         }
@@ -102,11 +114,16 @@ void pb_scale_view_amax_blocks(const pb_scale_view *v, size_t block, double *out
 #pragma omp parallel for schedule(static) \
     num_threads(v->threads > 0 ? v->threads : omp_get_max_threads()) \
     if (v->rows * v->k >= PAR_MIN)
-    for (size_t r = 0; r < v->rows; r++)
+    for (size_t r = 0; r < v->rows; r++) {
+        if (v->ks == 1 && simd_ok()) {
+            pb_amax_blocks_avx512(v->x + r * v->rs, v->k, block, out + r * nb);
+            continue;
+        }
         for (size_t b = 0; b < nb; b++) {
             const size_t k0 = b * block, len = v->k - k0 < block ? v->k - k0 : block;
             out[r * nb + b] = pb_scale_amax(v->x + r * v->rs + k0 * v->ks, len, v->ks);
         }
+    }
 }
 
 double pb_scale_te_enc(double fmax, double amax, int margin)

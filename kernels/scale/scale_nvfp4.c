@@ -73,17 +73,32 @@ static pb_status nvfp4_compute(const pb_scaling *s, const pb_format *elem,
     }
     float outer = (float)(1.0 / (double)genc);
     for (size_t r = 0; r < v->rows; r++) sc->outer[r] = outer;
+    /* u = fl32(fl32(amax_b / fmax) * genc) for every block, then one bulk
+     * e4m3 rounding (bit-identical to pb_format_round, element by element) */
+    float *u = malloc((cells ? cells : 1) * sizeof *u);
+    if (!u) {
+        free(bamax);
+        return PB_ERR_NOMEM;
+    }
     for (size_t cell = 0; cell < cells; cell++) {
+        float t = (float)(bamax[cell] / fmax); /* fl32(amax_b / fmax) */
+        u[cell] = (float)((double)t * (double)genc);
+    }
+    pb_status st = pb_round_f32(e4m3, u, u, cells, &sat, 0);
+    for (size_t cell = 0; st == PB_OK && cell < cells; cell++) {
         if (bamax[cell] != bamax[cell] || isinf(bamax[cell])) {
             sc->blk[cell] = NAN;
             sc->enc[cell] = NAN;
             continue;
         }
-        float t = (float)(bamax[cell] / fmax);       /* fl32(amax_b / fmax) */
-        float u = (float)((double)t * (double)genc); /* fl32(t * genc)      */
-        float sb = (float)pb_format_round(e4m3, (double)u, &sat, 0);
+        float sb = u[cell];
         sc->blk[cell] = sb;
         sc->enc[cell] = sb == 0.0f ? 0.0 : (double)(float)((double)genc / sb);
+    }
+    free(u);
+    if (st != PB_OK) {
+        free(bamax);
+        return st;
     }
     free(bamax);
     sc->amax = amax;
