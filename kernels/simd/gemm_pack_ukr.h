@@ -111,15 +111,20 @@
 #define PB_UKR_HMERGE(i, PARTIAL)                                                        \
     {                                                                                    \
         const __m512 sa = _mm512_set1_ps(as[h + i]);                                     \
-        s##i##_0 = _mm512_fmadd_ps(PARTIAL(c##i##_0, cs0), _mm512_mul_ps(sa, bs0), s##i##_0); \
-        s##i##_1 = _mm512_fmadd_ps(PARTIAL(c##i##_1, cs1), _mm512_mul_ps(sa, bs1), s##i##_1); \
+        s##i##_0 = _mm512_fmadd_ps(PARTIAL(c##i##_0), _mm512_mul_ps(sa, bs0), s##i##_0);     \
+        s##i##_1 = _mm512_fmadd_ps(PARTIAL(c##i##_1), _mm512_mul_ps(sa, bs1), s##i##_1);     \
     }
 #define PB_UKR_HMERGE_FLOAT(i) PB_UKR_HMERGE(i, PB_UKR_PARTIAL_FLOAT)
 #define PB_UKR_HMERGE_INT(i) PB_UKR_HMERGE(i, PB_UKR_PARTIAL_INT)
-#define PB_UKR_PARTIAL_FLOAT(c, cs) (c)
+#define PB_UKR_PARTIAL_FLOAT(c) (c)
 /* I8: the block's sum of (a + 128) * b minus 128 * the block's column sums
- * of B (cs), modulo 2^32, converted with round to nearest even */
-#define PB_UKR_PARTIAL_INT(c, cs) _mm512_cvtepi32_ps(_mm512_sub_epi32((c), (cs)))
+ * of B, modulo 2^32 (the sums start from -128 * column sum: see
+ * PB_UKR_HSTART_INT), converted with round to nearest even */
+#define PB_UKR_PARTIAL_INT(c) _mm512_cvtepi32_ps(c)
+/* A block's sums start from +0 (FLOAT) or from -128 * the block's column
+ * sums of B (INT: ncs0, ncs1), so that no subtraction follows. */
+#define PB_UKR_HSTART_FLOAT(i) PB_UKR_ZERO(i)
+#define PB_UKR_HSTART_INT(i) c##i##_0 = ncs0; c##i##_1 = ncs1;
 #define PB_UKR_HRUN(OP, ga, gb)                                                          \
     for (size_t g = (ga); g < (gb); g++) {                                               \
         const uint32_t *ap = u->ap + g * PB_SIMD_MR + h;                                 \
@@ -155,19 +160,20 @@
                 /* the first group peeled: the sums start from +0 without a loop  \
                  * entry shared by all 12 (which makes the compiler copy them on    \
                  * every iteration) */                                              \
-                PB_UKR_HALF(PB_UKR_ZERO)                                                 \
+                __m512i ncs0 = _mm512_setzero_si512(), ncs1 = _mm512_setzero_si512();    \
+                if (u->bcs) {                                                            \
+                    const __m512i *cs = (const __m512i *)(u->bcs + b * PB_SIMD_NR);       \
+                    ncs0 = _mm512_sub_epi32(ncs0, _mm512_slli_epi32(_mm512_loadu_si512(cs), 7)); \
+                    ncs1 = _mm512_sub_epi32(ncs1, _mm512_slli_epi32(_mm512_loadu_si512(cs + 1), 7)); \
+                }                                                                        \
+                (void)ncs0;                                                              \
+                (void)ncs1;                                                              \
+                PB_UKR_HALF(PB_UKR_HSTART_##PARTIAL)                                     \
                 PB_UKR_HRUN(OP, g0, g0 + 1)                                              \
                 PB_UKR_HRUN(OP, g0 + 1, g1)                                              \
                 const float *as = u->as + b * PB_SIMD_MR;                                \
                 const __m512 bs0 = _mm512_loadu_ps(u->bs + b * PB_SIMD_NR);              \
                 const __m512 bs1 = _mm512_loadu_ps(u->bs + b * PB_SIMD_NR + 16);         \
-                __m512i cs0 = _mm512_setzero_si512(), cs1 = _mm512_setzero_si512();      \
-                if (u->bcs) {                                                            \
-                    cs0 = _mm512_slli_epi32(_mm512_loadu_si512(u->bcs + b * PB_SIMD_NR), 7); \
-                    cs1 = _mm512_slli_epi32(_mm512_loadu_si512(u->bcs + b * PB_SIMD_NR + 16), 7); \
-                }                                                                        \
-                (void)cs0;                                                               \
-                (void)cs1;                                                               \
                 PB_UKR_HALF(PB_UKR_HMERGE_##PARTIAL)                                     \
             }                                                                            \
             PB_UKR_HALF(PB_UKR_HSTORE)                                                   \
