@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "simd/gemm_pack.h"
+#include "simd/transpose_avx512.h"
 
 enum { MR = PB_SIMD_MR, NR = PB_SIMD_NR };
 
@@ -49,6 +50,25 @@ static void pack_a_f32(const pb_simd_src *a, size_t i0, size_t mr, size_t k0, si
     }
 }
 
+/* Words [g0, g0 + 16) of up to 16 rows (row r at rows + r*ld words, each
+ * word xor `flip` and rotated left by `rot` bits) into a micro-panel:
+ * word (g, r) at dst[g*width + r], through one register transpose. */
+static inline void pack_words16(const uint32_t *rows, size_t ld, size_t nrows, size_t width,
+                                uint32_t flip, int rot, uint32_t *dst)
+{
+    __m512 r[16];
+    const __m512i vflip = _mm512_set1_epi32((int)flip);
+    for (size_t i = 0; i < 16; i++) {
+        __m512i w = i < nrows ? _mm512_loadu_si512(rows + i * ld) : _mm512_setzero_si512();
+        w = _mm512_xor_si512(w, vflip);
+        if (rot) w = _mm512_rol_epi32(w, 16);
+        r[i] = _mm512_castsi512_ps(w);
+    }
+    pb_simd_transpose16_regs(r);
+    const __mmask16 m = (__mmask16)(nrows >= 16 ? 0xffffu : (1u << nrows) - 1u);
+    for (size_t t = 0; t < 16; t++) _mm512_mask_storeu_ps(dst + t * width, m, r[t]);
+}
+
 /* Compact sources (rows along K) -> micro-panel of `width` (MR or NR) rows:
  * word (g, r) at dst[g*width + r].  BF16: {hi = x[2g], lo = x[2g+1]} (the
  * little-endian load of two bf16 has them the other way round, hence the
@@ -59,15 +79,17 @@ static void pack_rows_bf16(const pb_simd_src *s, size_t r0, size_t count, size_t
                            size_t k0, size_t kc, uint16_t lo_pad, uint32_t *dst)
 {
     const uint16_t *src = s->p;
-    const size_t ng = (kc + 1) / 2, full = kc / 2;
+    const size_t ng = (kc + 1) / 2, full = kc / 2, g16 = full / 16 * 16;
+    /* whole runs of 16 groups: 16 rows at a time through a transpose (the
+     * source rows are 4-byte aligned only if ld and k0 are even) */
+    if (s->ld % 2 == 0 && k0 % 2 == 0)
+        for (size_t rr = 0; rr < count; rr += 16)
+            for (size_t g = 0; g < g16; g += 16)
+                pack_words16((const uint32_t *)(src + (r0 + rr) * s->ld + k0 + 2 * g), s->ld / 2,
+                             count - rr < 16 ? count - rr : 16, width, 0, 16, dst + g * width + rr);
     for (size_t r = 0; r < count; r++) {
         const uint16_t *row = src + (r0 + r) * s->ld + k0;
-        size_t g = 0;
-        for (; g + 16 <= full; g += 16) {
-            uint32_t buf[16] __attribute__((aligned(64)));
-            _mm512_store_si512(buf, _mm512_rol_epi32(_mm512_loadu_si512(row + 2 * g), 16));
-            for (size_t t = 0; t < 16; t++) dst[(g + t) * width + r] = buf[t];
-        }
+        size_t g = s->ld % 2 == 0 && k0 % 2 == 0 ? g16 : 0;
         for (; g < full; g++) {
             uint32_t w = load_u32(row + 2 * g);
             dst[g * width + r] = (w >> 16) | (w << 16);
@@ -82,16 +104,16 @@ static void pack_rows_i8(const pb_simd_src *s, size_t r0, size_t count, size_t w
                          size_t k0, size_t kc, uint32_t flip, uint32_t *dst)
 {
     const int8_t *src = s->p;
-    const size_t ng = (kc + 3) / 4, full = kc / 4;
-    const __m512i vflip = _mm512_set1_epi32((int)flip);
+    const size_t ng = (kc + 3) / 4, full = kc / 4, g16 = full / 16 * 16;
+    const bool aligned = s->ld % 4 == 0 && k0 % 4 == 0; /* rows of whole words */
+    if (aligned)
+        for (size_t rr = 0; rr < count; rr += 16)
+            for (size_t g = 0; g < g16; g += 16)
+                pack_words16((const uint32_t *)(src + (r0 + rr) * s->ld + k0 + 4 * g), s->ld / 4,
+                             count - rr < 16 ? count - rr : 16, width, flip, 0, dst + g * width + rr);
     for (size_t r = 0; r < count; r++) {
         const int8_t *row = src + (r0 + r) * s->ld + k0;
-        size_t g = 0;
-        for (; g + 16 <= full; g += 16) {
-            uint32_t buf[16] __attribute__((aligned(64)));
-            _mm512_store_si512(buf, _mm512_xor_si512(_mm512_loadu_si512(row + 4 * g), vflip));
-            for (size_t t = 0; t < 16; t++) dst[(g + t) * width + r] = buf[t];
-        }
+        size_t g = aligned ? g16 : 0;
         for (; g < full; g++) dst[g * width + r] = load_u32(row + 4 * g) ^ flip;
         if (full < ng) {
             uint32_t w = 0; /* code 0 past K: B's zero makes the product 0 */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "simd/gemm_pack_quant.h"
+#include "simd/transpose_avx512.h"
 
 /* Rows per panel: a multiple of 16 (the transpose tile), about PANEL_ELEMS
  * elements. */
@@ -24,35 +25,6 @@ enum { PANEL_ELEMS = 16384 };
 enum { ROUND_ELEMS = 4096 };
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
-
-/* 16 x 16 floats: dst[u*ldd + t] = src[t*lds + u]. */
-static void transpose16(const float *src, size_t lds, float *dst, size_t ldd)
-{
-    __m512 r[16], t[16], u[16];
-    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + (size_t)i * lds);
-    for (int i = 0; i < 16; i += 2) {
-        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);     /* per lane: a0 b0 a1 b1 */
-        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]); /*           a2 b2 a3 b3 */
-    }
-    for (int i = 0; i < 16; i += 4) {
-        u[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);     /* a0 b0 c0 d0 */
-        u[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE); /* a1 b1 c1 d1 */
-        u[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        u[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    /* u[c] (c < 4) holds, in 128-bit lane L, column 4L + c of rows 0-3;
-     * u[4 + c] of rows 4-7, u[8 + c] of rows 8-11, u[12 + c] of rows 12-15. */
-    for (int c = 0; c < 4; c++) {
-        __m512 v0 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x88);
-        __m512 v1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xDD);
-        __m512 w0 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x88);
-        __m512 w1 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xDD);
-        _mm512_storeu_ps(dst + (size_t)c * ldd, _mm512_shuffle_f32x4(v0, w0, 0x88));
-        _mm512_storeu_ps(dst + (size_t)(c + 8) * ldd, _mm512_shuffle_f32x4(v0, w0, 0xDD));
-        _mm512_storeu_ps(dst + (size_t)(c + 4) * ldd, _mm512_shuffle_f32x4(v1, w1, 0x88));
-        _mm512_storeu_ps(dst + (size_t)(c + 12) * ldd, _mm512_shuffle_f32x4(v1, w1, 0xDD));
-    }
-}
 
 /* buf (nrows x k, ld k) = rows r0 .. r0+nrows-1 of the operand's rows view,
  * element (r, kk) = x[r*rs + kk*ks]. */
@@ -67,7 +39,7 @@ static void gather_rows(const pb_gemm_operand *op, size_t r0, size_t nrows, floa
      * in each stored row kk. */
     const size_t ld = op->ks, kt = nrows == 16 ? k / 16 * 16 : 0;
     const float *x = op->x + r0;
-    for (size_t k0 = 0; k0 < kt; k0 += 16) transpose16(x + k0 * ld, ld, buf + k0, k);
+    for (size_t k0 = 0; k0 < kt; k0 += 16) pb_simd_transpose16(x + k0 * ld, ld, buf + k0, k);
     for (size_t r = 0; r < nrows; r++)
         for (size_t kk = kt; kk < k; kk++) buf[r * k + kk] = x[kk * ld + r];
 }
