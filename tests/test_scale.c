@@ -411,6 +411,24 @@ static void test_strided_view(void)
                               methods[mi], threads);
                     pb_scales_free(&got);
                 }
+                /* in the caller's memory: the same scales, and the memory
+                 * stays the caller's; a buffer one byte short is not used */
+                size_t bytes = pb_scales_bytes(&s, rows, k);
+                double *buf = malloc(bytes + 8);
+                PBT_REQUIRE(bytes > 0 && buf, "scales bytes");
+                PBT_REQUIRE(pb_scale_compute_in(&s, elem, xt, rows, k, 1, rows, 2, NULL, buf, bytes,
+                                                &got) == PB_OK,
+                            "in buffer");
+                PBT_CHECK(got.borrowed && got.mem == (void *)buf && scales_equal(&ref, &got),
+                          "%s: scales in the caller's buffer", methods[mi]);
+                pb_scales_free(&got);
+                PBT_REQUIRE(pb_scale_compute_in(&s, elem, x, rows, k, k, 1, 1, NULL, buf, bytes - 1,
+                                                &got) == PB_OK,
+                            "short buffer");
+                PBT_CHECK(!got.borrowed && got.mem != (void *)buf && scales_equal(&ref, &got),
+                          "%s: a short buffer is not used", methods[mi]);
+                pb_scales_free(&got);
+                free(buf);
                 pb_scales_free(&ref);
             }
         }

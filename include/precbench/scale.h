@@ -53,6 +53,8 @@ typedef struct pb_scales {
     float *blk;          /* rows * nblocks block decode scales, or NULL     */
     bool saturate;       /* quantise with overflow policy sat (scaled)      */
     double amax;         /* the operand's amax (tensor methods), else 0     */
+    void *mem;           /* the one block enc, outer and blk live in        */
+    bool borrowed;       /* mem is the caller's (pb_scales_free keeps it)   */
 } pb_scales;
 
 /* ---- the method table ------------------------------------------------- */
@@ -99,6 +101,17 @@ pb_status pb_scale_compute_strided(const pb_scaling *s, const pb_format *elem,
                                    size_t rs, size_t ks, int threads,
                                    const pb_scaling_state *state,
                                    pb_scales *out);
+/* pb_scale_compute_strided with the arrays placed in the caller's memory
+ * `buf` (at least pb_scales_bytes bytes, 8-byte aligned) when it is large
+ * enough, else allocated: a caller that computes scales on every call
+ * reuses one buffer instead of fresh pages each time. */
+pb_status pb_scale_compute_in(const pb_scaling *s, const pb_format *elem,
+                              const float *x, size_t rows, size_t k, size_t rs,
+                              size_t ks, int threads,
+                              const pb_scaling_state *state, void *buf,
+                              size_t buf_bytes, pb_scales *out);
+/* The bytes the scales of a rows x k operand take (0 on overflow). */
+size_t pb_scales_bytes(const pb_scaling *s, size_t rows, size_t k);
 void pb_scales_free(pb_scales *sc);
 
 /* The quantised value of element (r, kk) of x under the scales:

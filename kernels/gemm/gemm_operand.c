@@ -5,15 +5,22 @@
 #include <string.h>
 
 #include "gemm/gemm_internal.h"
+#include "simd/gemm_pack.h"
 
 pb_status pb_gemm_prepare(pb_gemm_job *job)
 {
     for (int w = 0; w < 2; w++) {
         pb_gemm_operand *op = &job->op[w];
         const pb_scaling *s = &job->scheme->scale[w];
-        /* the scales read the operand where it lies, transposed or not */
-        pb_status st = pb_scale_compute_strided(s, op->fmt, op->x, op->rows, op->k, op->rs,
-                                                op->ks, job->threads, op->state, &op->sc);
+        /* The scales read the operand where it lies, transposed or not,
+         * and live in the calling thread's scratch memory, reused from call
+         * to call (fresh pages for megabytes of block scales would cost
+         * page faults every call). */
+        size_t bytes = pb_scales_bytes(s, op->rows, op->k);
+        void *buf = bytes ? pb_simd_buf(w == 0 ? PB_SIMD_BUF_SCALES_A : PB_SIMD_BUF_SCALES_B, bytes)
+                          : NULL;
+        pb_status st = pb_scale_compute_in(s, op->fmt, op->x, op->rows, op->k, op->rs, op->ks,
+                                           job->threads, op->state, buf, buf ? bytes : 0, &op->sc);
         if (st != PB_OK) return st;
         if (op->sc.saturate) op->round.overflow = PB_OVERFLOW_SAT;
     }

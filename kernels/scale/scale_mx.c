@@ -9,7 +9,6 @@
  * (docs/schemes.md, section 3). */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "scale/scale_internal.h"
@@ -108,8 +107,9 @@ static pb_status mx_compute(const pb_scaling *s, const pb_format *elem,
 {
     int shift = mx_elem_shift(elem);
     size_t nb = sc->nblocks, cells = v->rows * nb;
-    double *amax = malloc((cells ? cells : 1) * sizeof *amax);
-    if (!amax) return PB_ERR_NOMEM;
+    /* the block maxima go into enc first (each is last read where it is
+     * overwritten): no scratch memory */
+    double *amax = sc->enc;
     pb_scale_view_amax_blocks(v, sc->block, amax);
     for (size_t r = 0; r < v->rows; r++) sc->outer[r] = 1.0f;
     for (size_t cell = 0; cell < cells; cell++) {
@@ -123,7 +123,6 @@ static pb_status mx_compute(const pb_scaling *s, const pb_format *elem,
             sc->enc[cell] = NAN;
         }
     }
-    free(amax);
     sc->amax = 0.0;
     return PB_OK;
 }

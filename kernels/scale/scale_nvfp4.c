@@ -7,7 +7,6 @@
  * fmax = 6 for e2m1 elements (docs/schemes.md, section 3). */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "scale/scale_internal.h"
@@ -52,8 +51,9 @@ static pb_status nvfp4_compute(const pb_scaling *s, const pb_format *elem,
     sat.overflow = PB_OVERFLOW_SAT;
     double fmax = elem->max_finite;
     size_t nb = sc->nblocks, cells = v->rows * nb;
-    double *bamax = malloc((cells ? cells : 1) * sizeof *bamax);
-    if (!bamax) return PB_ERR_NOMEM;
+    /* the block maxima go into enc first, the e4m3 scales into blk: no
+     * scratch memory (enc[cell] is last read where it is overwritten) */
+    double *bamax = sc->enc;
     pb_scale_view_amax_blocks(v, sc->block, bamax);
     /* the tensor's amax: the largest block amax, NaN if any is NaN */
     double amax = 0.0;
@@ -75,32 +75,22 @@ static pb_status nvfp4_compute(const pb_scaling *s, const pb_format *elem,
     for (size_t r = 0; r < v->rows; r++) sc->outer[r] = outer;
     /* u = fl32(fl32(amax_b / fmax) * genc) for every block, then one bulk
      * e4m3 rounding (bit-identical to pb_format_round, element by element) */
-    float *u = malloc((cells ? cells : 1) * sizeof *u);
-    if (!u) {
-        free(bamax);
-        return PB_ERR_NOMEM;
-    }
+    float *u = sc->blk;
     for (size_t cell = 0; cell < cells; cell++) {
         float t = (float)(bamax[cell] / fmax); /* fl32(amax_b / fmax) */
         u[cell] = (float)((double)t * (double)genc);
     }
     pb_status st = pb_round_f32(e4m3, u, u, cells, &sat, 0);
-    for (size_t cell = 0; st == PB_OK && cell < cells; cell++) {
+    if (st != PB_OK) return st;
+    for (size_t cell = 0; cell < cells; cell++) {
         if (bamax[cell] != bamax[cell] || isinf(bamax[cell])) {
             sc->blk[cell] = NAN;
             sc->enc[cell] = NAN;
             continue;
         }
-        float sb = u[cell];
-        sc->blk[cell] = sb;
+        float sb = u[cell]; /* sc->blk[cell] */
         sc->enc[cell] = sb == 0.0f ? 0.0 : (double)(float)((double)genc / sb);
     }
-    free(u);
-    if (st != PB_OK) {
-        free(bamax);
-        return st;
-    }
-    free(bamax);
     sc->amax = amax;
     return PB_OK;
 }

@@ -2,6 +2,7 @@
  * through it.  Adding a method: one file filling a pb_scaling_method and
  * one line in `methods` below (plus its extern in scale_internal.h). */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,19 +126,44 @@ pb_status pb_scaling_check_format(const pb_scaling *s, const pb_format *elem)
 void pb_scales_free(pb_scales *sc)
 {
     if (!sc) return;
-    free(sc->enc);
-    free(sc->outer);
-    free(sc->blk);
+    if (!sc->borrowed) free(sc->mem);
+    sc->mem = NULL;
     sc->enc = NULL;
     sc->outer = NULL;
     sc->blk = NULL;
 }
 
-pb_status pb_scale_compute_strided(const pb_scaling *s, const pb_format *elem,
-                                   const float *x, size_t rows, size_t k,
-                                   size_t rs, size_t ks, int threads,
-                                   const pb_scaling_state *state,
-                                   pb_scales *out)
+/* The layout of the scales of a rows x k operand: blocks and cells. */
+static bool scales_shape(const pb_scaling *s, size_t rows, size_t k, size_t *block,
+                         size_t *nblocks, size_t *cells)
+{
+    *block = s->method->block ? s->block : 0;
+    *nblocks = *block ? (k + *block - 1) / *block : 1;
+    if (*nblocks == 0) *nblocks = 1; /* K == 0 */
+    *cells = rows * *nblocks;
+    return !rows || *cells / rows == *nblocks;
+}
+
+/* enc (cells doubles), then blk (cells floats, block methods), then outer
+ * (rows floats); at least 1 byte. */
+static size_t scales_layout_bytes(size_t rows, size_t cells, bool block)
+{
+    if (cells > SIZE_MAX / 16 || rows > SIZE_MAX / 16) return 0;
+    return cells * sizeof(double) + (block ? cells * sizeof(float) : 0) + rows * sizeof(float) + 8;
+}
+
+size_t pb_scales_bytes(const pb_scaling *s, size_t rows, size_t k)
+{
+    size_t block, nb, cells;
+    if (!s || !s->method || !scales_shape(s, rows, k, &block, &nb, &cells)) return 0;
+    return scales_layout_bytes(rows, cells, block != 0);
+}
+
+pb_status pb_scale_compute_in(const pb_scaling *s, const pb_format *elem,
+                              const float *x, size_t rows, size_t k, size_t rs,
+                              size_t ks, int threads,
+                              const pb_scaling_state *state, void *buf,
+                              size_t buf_bytes, pb_scales *out)
 {
     if (!s || !s->method || !elem || !out || (!x && rows && k)) return PB_ERR_ARG;
     pb_status st = pb_scaling_check_format(s, elem);
@@ -146,19 +172,25 @@ pb_status pb_scale_compute_strided(const pb_scaling *s, const pb_format *elem,
     memset(&sc, 0, sizeof sc);
     sc.rows = rows;
     sc.k = k;
-    sc.block = s->method->block ? s->block : 0;
-    sc.nblocks = sc.block ? (k + sc.block - 1) / sc.block : 1;
-    if (sc.nblocks == 0) sc.nblocks = 1; /* K == 0 */
+    size_t cells;
+    if (!scales_shape(s, rows, k, &sc.block, &sc.nblocks, &cells)) return PB_ERR_NOMEM;
     sc.saturate = s->method->saturate;
-    size_t cells = rows * sc.nblocks;
-    if (rows && cells / rows != sc.nblocks) return PB_ERR_NOMEM;
-    sc.enc = malloc((cells ? cells : 1) * sizeof *sc.enc);
-    sc.outer = malloc((rows ? rows : 1) * sizeof *sc.outer);
-    if (sc.block) sc.blk = malloc((cells ? cells : 1) * sizeof *sc.blk);
-    if (!sc.enc || !sc.outer || (sc.block && !sc.blk)) {
-        pb_scales_free(&sc);
-        return PB_ERR_NOMEM;
+    const size_t bytes = scales_layout_bytes(rows, cells, sc.block != 0);
+    if (bytes == 0) return PB_ERR_NOMEM;
+    if (buf && buf_bytes >= bytes && (uintptr_t)buf % sizeof(double) == 0) {
+        sc.mem = buf;
+        sc.borrowed = true;
+    } else {
+        sc.mem = malloc(bytes);
+        if (!sc.mem) return PB_ERR_NOMEM;
     }
+    sc.enc = sc.mem;
+    float *f = (float *)(sc.enc + cells);
+    if (sc.block) {
+        sc.blk = f;
+        f += cells;
+    }
+    sc.outer = f;
     const pb_scale_view v = {x, rows, k, rs, ks, threads};
     st = s->method->compute(s, elem, &v, state, &sc);
     if (st != PB_OK) {
@@ -167,6 +199,15 @@ pb_status pb_scale_compute_strided(const pb_scaling *s, const pb_format *elem,
     }
     *out = sc;
     return PB_OK;
+}
+
+pb_status pb_scale_compute_strided(const pb_scaling *s, const pb_format *elem,
+                                   const float *x, size_t rows, size_t k,
+                                   size_t rs, size_t ks, int threads,
+                                   const pb_scaling_state *state,
+                                   pb_scales *out)
+{
+    return pb_scale_compute_in(s, elem, x, rows, k, rs, ks, threads, state, NULL, 0, out);
 }
 
 pb_status pb_scale_compute(const pb_scaling *s, const pb_format *elem,

@@ -133,6 +133,8 @@ typedef enum pb_simd_buf_slot {
     PB_SIMD_BUF_BPACK,   /* packed B panel and its block data               */
     PB_SIMD_BUF_WORK,    /* accumulators kept between K blocks              */
     PB_SIMD_BUF_APACK,   /* packed A block (each thread)                    */
+    PB_SIMD_BUF_SCALES_A, /* pb_gemm's scales of A and B (calling thread)   */
+    PB_SIMD_BUF_SCALES_B,
     PB_SIMD_BUF_COUNT
 } pb_simd_buf_slot;
 

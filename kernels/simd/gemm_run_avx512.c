@@ -47,21 +47,26 @@ pb_status pb_simd_gemm_job(pb_gemm_job *job, pb_simd_kind kind, pb_simd_f32_op f
     if (st != PB_OK) return st;
 
     const bool blocked = job->block > 0;
-    /* Block factors per row / column: blk, or 1 for an operand without. */
-    float *fa = NULL, *fb = NULL;
+    /* Block factors per row / column: the operand's blk, or 1 for an
+     * operand without (then a row of ones is made). */
+    const float *fa = NULL, *fb = NULL;
+    float *ones = NULL;
     const size_t nb = job->nblocks;
     if (blocked) {
-        fa = malloc((job->m * nb + 1) * sizeof *fa);
-        fb = malloc((job->n * nb + 1) * sizeof *fb);
+        fa = job->op[0].sc.blk;
+        fb = job->op[1].sc.blk;
         if (!fa || !fb) {
-            st = PB_ERR_NOMEM;
-            goto done;
-        }
-        for (int w = 0; w < 2; w++) {
-            const pb_scales *sc = &job->op[w].sc;
-            float *f = w == 0 ? fa : fb;
-            const size_t rows = w == 0 ? job->m : job->n;
-            for (size_t r = 0; r < rows * nb; r++) f[r] = sc->blk ? sc->blk[r] : 1.0f;
+            const size_t rows = !fa && !fb ? (job->m > job->n ? job->m : job->n)
+                                : !fa      ? job->m
+                                           : job->n;
+            ones = malloc((rows * nb + 1) * sizeof *ones);
+            if (!ones) {
+                st = PB_ERR_NOMEM;
+                goto done;
+            }
+            for (size_t r = 0; r < rows * nb; r++) ones[r] = 1.0f;
+            if (!fa) fa = ones;
+            if (!fb) fb = ones;
         }
     }
 
@@ -91,8 +96,7 @@ pb_status pb_simd_gemm_job(pb_gemm_job *job, pb_simd_kind kind, pb_simd_f32_op f
     st = pb_simd_gemm_run(&loop);
 
 done:
-    free(fa);
-    free(fb);
+    free(ones);
     pb_simd_operand_free(&a);
     pb_simd_operand_free(&b);
     return st;
