@@ -35,7 +35,14 @@ static uint64_t rng_next(void)
 }
 static double rng_unit(void) { return (double)(rng_next() >> 11) * 0x1p-53; }
 
-typedef enum input_kind { INPUT_RANDOM, INPUT_ADVERSARIAL } input_kind;
+typedef enum input_kind {
+    INPUT_RANDOM,
+    INPUT_ADVERSARIAL,
+    INPUT_TINY,    /* products near and below binary32's subnormals     */
+    INPUT_HUGE,    /* products near 2^120: sums overflow bf16           */
+    INPUT_FP16TOP, /* sums at fp16's overflow threshold                 */
+    INPUT_SMALLINT /* small integers: exact sums, fractions of zero     */
+} input_kind;
 
 static float float_of(uint32_t u)
 {
@@ -52,6 +59,16 @@ static float gen_value(input_kind kind, float prev)
     double u = rng_unit() * 2.0 - 1.0;
     float x = (float)ldexp(u, (int)(rng_next() % 7) - 3);
     if (kind == INPUT_RANDOM) return x;
+    if (kind == INPUT_TINY) return (float)ldexp(u, -50 - (int)(rng_next() % 30));
+    if (kind == INPUT_HUGE) return (float)ldexp(u, 55 + (int)(rng_next() % 8));
+    if (kind == INPUT_FP16TOP) {
+        /* products like 255 * 256 = 65280 and 16.25 * 16 = 260: sums just
+         * below, at and just above 2^16, where fp16 overflows */
+        static const float top[] = {255, 256, 240, 16, 16.25f, 17, 1, 2};
+        const float t = top[rng_next() % 8];
+        return (rng_next() & 3) ? t : -t;
+    }
+    if (kind == INPUT_SMALLINT) return (float)((int)(rng_next() % 9) - 4);
     switch (rng_next() % 16) {
     case 0: return INFINITY;
     case 1: return -INFINITY;
@@ -270,10 +287,58 @@ static void test_composed_schemes(void)
     }
 }
 
+/* The low-precision accumulators' fast kernel works on binary32 lanes
+ * where the products are exact there and falls back to binary64 lanes
+ * elsewhere; its rare lanes (ties of the first random word, sums that
+ * overflow, subnormal accumulators) go to the scalar model.  Every
+ * accumulator and mode, with input formats that do and do not allow the
+ * binary32 lanes, on inputs that reach those paths; K not a multiple of 4
+ * (random words that start inside a Philox block), and block scaling. */
+static void test_lowp_paths(void)
+{
+    static const char *const texts[] = {
+        "fmt=bf16;acc=bf16:rn",       "fmt=bf16;acc=bf16:sr",   "fmt=bf16;acc=bf16:sr:7",
+        "fmt=fp16;acc=fp16:rn",       "fmt=fp16;acc=fp16:sr",   "fmt=fp16;acc=fp16:sr:13",
+        "fmt=bf16;acc=fp16:sr",       "fmt=bf16;acc=fp16:rn",   "fmt=fp16;acc=bf16:sr",
+        "fmt=tf32;acc=bf16:sr",       "fmt=fp32;acc=fp16:sr",   "fmt=e4m3;scale=mx;acc=bf16:sr",
+        "fmt=int8;scale=rowcol;acc=fp16:sr:3",
+    };
+    static const input_kind kinds[] = {INPUT_RANDOM, INPUT_TINY, INPUT_HUGE, INPUT_FP16TOP,
+                                       INPUT_SMALLINT, INPUT_ADVERSARIAL};
+    static const shape lshapes[] = {{5, 33, 7}, {6, 40, 130}, {9, 17, 61}, {3, 70, 103}, {8, 35, 2}};
+    rng_state = pbt_seed() | 1u;
+    size_t fast = 0;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        pb_scheme *s = NULL;
+        pb_status st = pb_scheme_parse(texts[i], &s);
+        PBT_CHECK(st == PB_OK, "%s: parse status %d", texts[i], (int)st);
+        if (st != PB_OK) continue;
+        if (strcmp(pb_gemm_backend(s), "model") != 0) {
+            fast++;
+            for (uint64_t round = 0; round < pbt_count(1); round++)
+                for (size_t kd = 0; kd < sizeof kinds / sizeof kinds[0]; kd++)
+                    for (size_t t = 0; t < sizeof lshapes / sizeof lshapes[0]; t++) {
+                        const uint64_t r = rng_next();
+                        run_cfg cfg = {.ta = (r & 1) ? PB_TRANS : PB_NO_TRANS,
+                                       .tb = (r & 2) ? PB_TRANS : PB_NO_TRANS,
+                                       .alpha = 1.0f,
+                                       .beta = 0.0f,
+                                       .threads = 1 + (int)((r >> 2) & 1),
+                                       .input = kinds[kd]};
+                        if (!compare_one(s, &lshapes[t], &cfg, r)) break;
+                    }
+        }
+        pb_scheme_free(s);
+    }
+    printf("  %zu of %zu low-precision accumulator compositions have a fast kernel\n", fast,
+           sizeof texts / sizeof texts[0]);
+}
+
 int main(int argc, char **argv)
 {
     pbt_init(argc, argv);
     PBT_RUN(test_table_schemes);
     PBT_RUN(test_composed_schemes);
+    PBT_RUN(test_lowp_paths);
     return pbt_finish();
 }
