@@ -41,7 +41,11 @@ typedef enum input_kind {
     INPUT_TINY,    /* products near and below binary32's subnormals     */
     INPUT_HUGE,    /* products near 2^120: sums overflow bf16           */
     INPUT_FP16TOP, /* sums at fp16's overflow threshold                 */
-    INPUT_SMALLINT /* small integers: exact sums, fractions of zero     */
+    INPUT_SMALLINT, /* small integers: exact sums, fractions of zero     */
+    INPUT_FINITE,   /* finite, exponents in a moderate range: runs of zeros,
+                       cancellation, powers of two, all-ones significands */
+    INPUT_LOW       /* magnitudes in [2^-56, 2^-48): product exponents at the
+                       low edge of the tensor-core fixed-point path         */
 } input_kind;
 
 static float float_of(uint32_t u)
@@ -69,6 +73,19 @@ static float gen_value(input_kind kind, float prev)
         return (rng_next() & 3) ? t : -t;
     }
     if (kind == INPUT_SMALLINT) return (float)((int)(rng_next() % 9) - 4);
+    if (kind == INPUT_LOW)
+        return (float)ldexp((u < 0 ? -1.0 : 1.0) * (1.0 + rng_unit()), -56 + (int)(rng_next() % 8));
+    if (kind == INPUT_FINITE) {
+        switch (rng_next() % 8) {
+        case 0:
+        case 1: return (rng_next() & 1) ? 0.0f : -0.0f; /* fill() makes runs of them */
+        case 2: return -prev;
+        case 3: return (float)ldexp(u, (int)(rng_next() % 60) - 30);
+        case 4: return (float)ldexp(1.0, (int)(rng_next() % 40) - 20);
+        case 5: return (float)ldexp((rng_next() & 1) ? 1.9921875 : -1.9921875, (int)(rng_next() % 4));
+        default: return x;
+        }
+    }
     switch (rng_next() % 16) {
     case 0: return INFINITY;
     case 1: return -INFINITY;
@@ -87,7 +104,14 @@ static float gen_value(input_kind kind, float prev)
 static void fill(float *p, size_t count, input_kind kind)
 {
     float prev = 1.0f;
-    for (size_t i = 0; i < count; i++) prev = p[i] = gen_value(kind, prev);
+    for (size_t i = 0; i < count; i++) {
+        p[i] = gen_value(kind, prev);
+        /* INPUT_FINITE: zeros in runs, so that whole tensor-core steps
+         * have no nonzero product */
+        if (kind == INPUT_FINITE && p[i] == 0.0f)
+            for (size_t n = rng_next() % 40; n > 0 && i + 1 < count; n--) p[++i] = 0.0f;
+        prev = p[i];
+    }
 }
 
 typedef struct shape {
@@ -334,11 +358,115 @@ static void test_lowp_paths(void)
            sizeof texts / sizeof texts[0]);
 }
 
+/* The tensor-core kernel's fixed-point path sums a step in int32 (bf16 on
+ * the h100 preset with an overflow test, int64 runs for long blocks such as
+ * b200-fp8), keeps c in lanes whose step has no nonzero product, and falls
+ * back to binary64 lanes when the exponents of the data leave its range
+ * (INPUT_LOW at its lower edge, INPUT_TINY, INPUT_HUGE) and to the model on
+ * specials.  Rounding modes,
+ * a short result (outfrac < 23) on an odd block, promotion, scale blocks
+ * (with K = 0). */
+static void test_tensorcore_paths(void)
+{
+    static const char *const texts[] = {
+        "fmt=bf16;acc=tensorcore:h100",
+        "fmt=fp16;acc=tensorcore:v100",
+        "fmt=tf32;acc=tensorcore:a100-tf32",
+        "fmt=e4m3;acc=tensorcore:b200-fp8",
+        "fmt=bf16;acc=tensorcore:h100,round=rne,norm=rne,promote=3",
+        "fmt=fp16;acc=tensorcore:block=7,frac=12,outfrac=9,promote=2",
+        "fmt=e4m3;scale=mx;acc=tensorcore:b200-fp8",
+    };
+    static const input_kind kinds[] = {INPUT_RANDOM, INPUT_FINITE, INPUT_LOW,
+                                       INPUT_TINY,   INPUT_HUGE,   INPUT_ADVERSARIAL};
+    static const shape tshapes[] = {{5, 33, 7}, {6, 40, 130}, {9, 17, 61}, {3, 70, 103}, {2, 40, 0}};
+    rng_state = pbt_seed() | 1u;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        pb_scheme *s = NULL;
+        pb_status st = pb_scheme_parse(texts[i], &s);
+        PBT_CHECK(st == PB_OK, "%s: parse status %d", texts[i], (int)st);
+        if (st != PB_OK) continue;
+        if (strcmp(pb_gemm_backend(s), "model") != 0)
+            for (uint64_t round = 0; round < pbt_count(2); round++)
+                for (size_t kd = 0; kd < sizeof kinds / sizeof kinds[0]; kd++)
+                    for (size_t t = 0; t < sizeof tshapes / sizeof tshapes[0]; t++) {
+                        const uint64_t r = rng_next();
+                        run_cfg cfg = {.ta = (r & 1) ? PB_TRANS : PB_NO_TRANS,
+                                       .tb = (r & 2) ? PB_TRANS : PB_NO_TRANS,
+                                       .alpha = 1.0f,
+                                       .beta = 0.0f,
+                                       .threads = 1 + (int)((r >> 2) & 1),
+                                       .input = kinds[kd]};
+                        if (!compare_one(s, &tshapes[t], &cfg, r)) break;
+                    }
+        pb_scheme_free(s);
+    }
+}
+
+/* A tensor-core step whose exact sum does not fit int32: c = big from a
+ * first step, then `per` products big^2 of one sign, aligned to c's
+ * exponent.  bf16 on the h100 preset (16 products of 1.9921875^2, frac 25):
+ * the step's sum is 65.5 * 2^25 > 2^31; e4m3 on b200-fp8 (32 products of
+ * 1.875^2): above 2^32.  With big = 2^63 the step overflows to inf, and
+ * the accumulator must stay inf through the steps after it. */
+static void test_tensorcore_wide_step(void)
+{
+    static const struct {
+        const char *scheme;
+        float big;
+        size_t per;
+    } cases[] = {
+        {"bf16-h100", 1.9921875f, 16},
+        {"fmt=bf16;acc=tensorcore:h100,round=rne,norm=rne", 1.9921875f, 16},
+        {"fmt=e4m3;acc=tensorcore:b200-fp8", 1.875f, 32},
+        {"bf16-h100", 0x1p63f, 16},
+    };
+    const size_t m = 3, n = 37;
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        pb_scheme *s = NULL;
+        PBT_REQUIRE(pb_scheme_parse(cases[t].scheme, &s) == PB_OK, "%s: parse", cases[t].scheme);
+        const size_t per = cases[t].per, k = 2 * per + 5;
+        for (int sign = 0; sign < 4 && strcmp(pb_gemm_backend(s), "model") != 0; sign++) {
+            float *a = calloc(m * k, sizeof *a), *b = calloc(k * n, sizeof *b);
+            float *c0 = calloc(m * n, sizeof *c0), *c1 = calloc(m * n, sizeof *c1);
+            PBT_REQUIRE(a && b && c0 && c1, "allocation");
+            const float sa = (sign & 1) ? -1.0f : 1.0f, sb = (sign & 2) ? -1.0f : 1.0f;
+            for (size_t i = 0; i < m; i++) { /* A: M x K */
+                a[i * k] = sa * cases[t].big;
+                for (size_t q = per; q < 2 * per; q++) a[i * k + q] = sa * cases[t].big;
+                for (size_t q = 2 * per; q < k; q++) a[i * k + q] = (q & 1) ? 1.5f : -1.25f;
+            }
+            for (size_t j = 0; j < n; j++) { /* B: K x N */
+                b[j] = 1.0f;
+                for (size_t q = per; q < 2 * per; q++) b[q * n + j] = sb * cases[t].big;
+                for (size_t q = 2 * per; q < k; q++) b[q * n + j] = (float)(j % 7) - 3.0f;
+            }
+            for (int run = 0; run < 2; run++) {
+                pb_gemm_ctx ctx = pb_gemm_ctx_default();
+                ctx.threads = 1 + run;
+                ctx.force_model = run == 1;
+                PBT_CHECK(pb_gemm(s, &ctx, PB_NO_TRANS, PB_NO_TRANS, m, n, k, 1.0f, a, k, b, n,
+                                  0.0f, run ? c1 : c0, n) == PB_OK,
+                          "%s: status", cases[t].scheme);
+            }
+            PBT_CHECK(memcmp(c0, c1, m * n * sizeof *c0) == 0, "%s, signs %d: fast %a, model %a",
+                      cases[t].scheme, sign, c0[0], c1[0]);
+            free(a);
+            free(b);
+            free(c0);
+            free(c1);
+        }
+        pb_scheme_free(s);
+    }
+}
+
 int main(int argc, char **argv)
 {
     pbt_init(argc, argv);
     PBT_RUN(test_table_schemes);
     PBT_RUN(test_composed_schemes);
     PBT_RUN(test_lowp_paths);
+    PBT_RUN(test_tensorcore_paths);
+    PBT_RUN(test_tensorcore_wide_step);
     return pbt_finish();
 }

@@ -6,10 +6,12 @@
  *               quantised values are floats): 12 x 32 FMA micro-kernel
  *   avx512bf16  dpbf16: vdpbf16ps on bf16 pairs
  *   avx512vnni  int32 on int8-range integer codes: vpdpbusd
- *   avx512tc    the tensor-core model, 16 (binary32) or 8 (binary64)
- *               outputs per vector
+ *   avx512tc    the tensor-core model: int32 fixed point on 16 lanes where
+ *               the data's exponents allow it, else 16 binary32 or 8
+ *               binary64 lanes
  *   avx512lowp  fp16 / bf16 accumulators rounded after every step (rn, sr,
- *               sr:R), 8 outputs per vector of doubles
+ *               sr:R): 16 binary32 lanes where every product is exact in
+ *               binary32, else 8 binary64 lanes
  */
 #include "accum/accum_internal.h"
 #include "simd/gemm_pack_run.h"

@@ -1,6 +1,10 @@
 /* The tensor-core accumulator model (docs/schemes.md, `tensorcore`) on
- * AVX-512: one vector holds the outputs of W consecutive columns of a row,
- * R = 8 rows at a time.
+ * AVX-512.  Inputs that quantise to inf or NaN run the scalar model (its
+ * special cases); the others take the fixed-point path (int32 sums of
+ * binary32 products, gemm_tc_fixed_avx512.c) when the scheme and the
+ * exponent range of the data allow it, and otherwise the general path of
+ * this file: one vector holds the outputs of W consecutive columns of a
+ * row, R = 8 rows at a time.
  *
  * Per output the model runs block FMA steps over `block` products:
  *   E  = max(ea + eb over nonzero products, ec if c != 0)          pass 1
@@ -18,8 +22,8 @@
  *     of the two formats exact in binary32, a step's sum below 2^24, and the
  *     smallest quantum 2^(E - frac) not below 2^-149.
  *
- * Inputs that quantise to inf or NaN run the scalar model instead (its
- * special cases); an accumulator that overflows to inf stays inf, as in the
+ * An accumulator that overflows to inf stays inf, as in the model.  A
+ * step's sum starts from +0, so that a sum of zero terms is +0 as in the
  * model.
  *
  * Loops: a task is G groups of R rows; for each panel of W columns of B
@@ -38,6 +42,7 @@
 #include "simd/gemm_pack_finish.h"
 #include "simd/gemm_pack_quant.h"
 #include "simd/gemm_pack_run.h"
+#include "simd/gemm_tc_fixed.h"
 
 enum { R = 8, G = 4 }; /* rows per group, groups per task */
 
@@ -123,7 +128,9 @@ typedef struct tc_plan {
                 const V ec = _mm512_max_##SFX(_mm512_getexp_##SFX(c[r]), c126);                \
                 E[r] = _mm512_mask_max_##SFX(E[r], cnz, E[r], ec);                              \
                 E[r] = _mm512_sub_##SFX(frac, E[r]); /* now the alignment shift */              \
-                S[r] = TC_ROUND(SFX, _mm512_scalef_##SFX(c[r], E[r]), rne);                     \
+                /* +0 + term: a sum of zero terms is +0, as in the model */                    \
+                S[r] = _mm512_add_##SFX(_mm512_setzero_##SFX(),                                  \
+                                        TC_ROUND(SFX, _mm512_scalef_##SFX(c[r], E[r]), rne));    \
             }                                                                                   \
             for (size_t k = t0; k < t1; k++) { /* pass 2 */                                     \
                 const V bv = LOADB(bp + k * W);                                                 \
@@ -272,6 +279,9 @@ pb_status pb_simd_gemm_tc(pb_gemm_job *job)
         pb_simd_operand_free(&b);
         return pb_gemm_model_run(job);
     }
+    /* the fixed-point path where the scheme and the data allow it */
+    st = pb_simd_gemm_tc_fixed(job, a.src.p, b.src.p);
+    if (st != PB_ERR_UNSUPPORTED) goto done;
 
     const bool lanes32 = tc_fits_float(job);
     const size_t W = lanes32 ? 16 : 8;
