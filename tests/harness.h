@@ -51,6 +51,16 @@ static inline void pbt_init(int argc, char **argv)
     }
 }
 
+/* xorshift64: a test's own quick stream of bits (seed it from pbt_seed(),
+ * never with 0). */
+static inline uint64_t pbt_xorshift(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
 static inline uint64_t pbt_seed(void) { return pbt_seed_value; }
 static inline long pbt_repeat(void) { return pbt_repeat_value; }
 /* The size of a randomised loop: n, times PB_REPEAT, divided by

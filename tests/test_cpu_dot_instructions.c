@@ -36,13 +36,7 @@ static double double_of(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
 
 /* xorshift64: the test's own stream, keyed by pbt_seed(). */
 static uint64_t rng_state;
-static uint64_t rng_next(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+static uint64_t rng_next(void) { return pbt_xorshift(&rng_state); }
 static void rng_seed(uint64_t salt)
 {
     rng_state = (pbt_seed() ^ (salt * 0x9E3779B97F4A7C15ull)) | 1u;

@@ -26,13 +26,7 @@
 #include "precbench/scheme.h"
 
 static uint64_t rng_state;
-static uint64_t rng_next(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+static uint64_t rng_next(void) { return pbt_xorshift(&rng_state); }
 static double rng_unit(void) { return (double)(rng_next() >> 11) * 0x1p-53; }
 
 typedef enum input_kind {
@@ -311,6 +305,39 @@ static void test_composed_schemes(void)
     }
 }
 
+/* Every scheme of `texts` that has a fast kernel against its model on every
+ * input kind and shape, `rounds` times, random transposes and thread
+ * counts; returns how many had a fast kernel. */
+static size_t compare_compositions(const char *const *texts, size_t ntexts,
+                                   const input_kind *kinds, size_t nkinds, const shape *shapes,
+                                   size_t nshapes, uint64_t rounds)
+{
+    size_t fast = 0;
+    for (size_t i = 0; i < ntexts; i++) {
+        pb_scheme *s = NULL;
+        pb_status st = pb_scheme_parse(texts[i], &s);
+        PBT_CHECK(st == PB_OK, "%s: parse status %d", texts[i], (int)st);
+        if (st != PB_OK) continue;
+        if (strcmp(pb_gemm_backend(s), "model") != 0) {
+            fast++;
+            for (uint64_t round = 0; round < rounds; round++)
+                for (size_t kd = 0; kd < nkinds; kd++)
+                    for (size_t t = 0; t < nshapes; t++) {
+                        const uint64_t r = rng_next();
+                        run_cfg cfg = {.ta = (r & 1) ? PB_TRANS : PB_NO_TRANS,
+                                       .tb = (r & 2) ? PB_TRANS : PB_NO_TRANS,
+                                       .alpha = 1.0f,
+                                       .beta = 0.0f,
+                                       .threads = 1 + (int)((r >> 2) & 1),
+                                       .input = kinds[kd]};
+                        if (!compare_one(s, &shapes[t], &cfg, r)) break;
+                    }
+        }
+        pb_scheme_free(s);
+    }
+    return fast;
+}
+
 /* The low-precision accumulators' fast kernel works on binary32 lanes
  * where the products are exact there and falls back to binary64 lanes
  * elsewhere; its rare lanes (ties of the first random word, sums that
@@ -331,29 +358,9 @@ static void test_lowp_paths(void)
                                        INPUT_SMALLINT, INPUT_ADVERSARIAL};
     static const shape lshapes[] = {{5, 33, 7}, {6, 40, 130}, {9, 17, 61}, {3, 70, 103}, {8, 35, 2}};
     rng_state = pbt_seed() | 1u;
-    size_t fast = 0;
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        pb_scheme *s = NULL;
-        pb_status st = pb_scheme_parse(texts[i], &s);
-        PBT_CHECK(st == PB_OK, "%s: parse status %d", texts[i], (int)st);
-        if (st != PB_OK) continue;
-        if (strcmp(pb_gemm_backend(s), "model") != 0) {
-            fast++;
-            for (uint64_t round = 0; round < pbt_count(1); round++)
-                for (size_t kd = 0; kd < sizeof kinds / sizeof kinds[0]; kd++)
-                    for (size_t t = 0; t < sizeof lshapes / sizeof lshapes[0]; t++) {
-                        const uint64_t r = rng_next();
-                        run_cfg cfg = {.ta = (r & 1) ? PB_TRANS : PB_NO_TRANS,
-                                       .tb = (r & 2) ? PB_TRANS : PB_NO_TRANS,
-                                       .alpha = 1.0f,
-                                       .beta = 0.0f,
-                                       .threads = 1 + (int)((r >> 2) & 1),
-                                       .input = kinds[kd]};
-                        if (!compare_one(s, &lshapes[t], &cfg, r)) break;
-                    }
-        }
-        pb_scheme_free(s);
-    }
+    size_t fast = compare_compositions(texts, sizeof texts / sizeof texts[0], kinds,
+                                       sizeof kinds / sizeof kinds[0], lshapes,
+                                       sizeof lshapes / sizeof lshapes[0], pbt_count(1));
     printf("  %zu of %zu low-precision accumulator compositions have a fast kernel\n", fast,
            sizeof texts / sizeof texts[0]);
 }
@@ -381,26 +388,11 @@ static void test_tensorcore_paths(void)
                                        INPUT_TINY,   INPUT_HUGE,   INPUT_ADVERSARIAL};
     static const shape tshapes[] = {{5, 33, 7}, {6, 40, 130}, {9, 17, 61}, {3, 70, 103}, {2, 40, 0}};
     rng_state = pbt_seed() | 1u;
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        pb_scheme *s = NULL;
-        pb_status st = pb_scheme_parse(texts[i], &s);
-        PBT_CHECK(st == PB_OK, "%s: parse status %d", texts[i], (int)st);
-        if (st != PB_OK) continue;
-        if (strcmp(pb_gemm_backend(s), "model") != 0)
-            for (uint64_t round = 0; round < pbt_count(2); round++)
-                for (size_t kd = 0; kd < sizeof kinds / sizeof kinds[0]; kd++)
-                    for (size_t t = 0; t < sizeof tshapes / sizeof tshapes[0]; t++) {
-                        const uint64_t r = rng_next();
-                        run_cfg cfg = {.ta = (r & 1) ? PB_TRANS : PB_NO_TRANS,
-                                       .tb = (r & 2) ? PB_TRANS : PB_NO_TRANS,
-                                       .alpha = 1.0f,
-                                       .beta = 0.0f,
-                                       .threads = 1 + (int)((r >> 2) & 1),
-                                       .input = kinds[kd]};
-                        if (!compare_one(s, &tshapes[t], &cfg, r)) break;
-                    }
-        pb_scheme_free(s);
-    }
+    size_t fast = compare_compositions(texts, sizeof texts / sizeof texts[0], kinds,
+                                       sizeof kinds / sizeof kinds[0], tshapes,
+                                       sizeof tshapes / sizeof tshapes[0], pbt_count(2));
+    printf("  %zu of %zu tensor-core compositions have a fast kernel\n", fast,
+           sizeof texts / sizeof texts[0]);
 }
 
 /* A tensor-core step whose exact sum does not fit int32: c = big from a

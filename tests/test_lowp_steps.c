@@ -28,13 +28,7 @@
 #include "simd/gemm_lowp.h"
 
 static uint64_t rng_state;
-static uint64_t rng_next(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+static uint64_t rng_next(void) { return pbt_xorshift(&rng_state); }
 
 static uint32_t bits_of(float x)
 {

@@ -164,29 +164,43 @@ static inline __mmask16 pb_lowp_sr_up(__m512i w, __m512i f, bool bits, int shift
     return _mm512_cmplt_epu32_mask(w, f);
 }
 
+/* The bf16 SR fraction of x = s + p (see the top of the file): returns h
+ * (the binary32 sum), with *hi its pattern, *hx the pattern one lower when
+ * x is below h (e' < 0), *G = floor(e' * 2^16 / ulp_x) and *f the first 32
+ * fraction bits ((pattern << 16) + G, mod 2^32: the sign shifts out). */
+static inline __m512 pb_lowp_bf16_fraction(__m512 s, __m512 p, __m512i *hi, __m512i *hx,
+                                           __m512i *G, __m512i *f)
+{
+    const __m512i sign = _mm512_set1_epi32((int)0x80000000u);
+    __m512 e;
+    const __m512 h = pb_lowp_two_sum(s, p, &e);
+    *hi = _mm512_castps_si512(h);
+    /* e' = e with h's sign removed: |x| = |h| + e' */
+    const __m512 ep = _mm512_castsi512_ps(
+        _mm512_ternarylogic_epi32(_mm512_castps_si512(e), *hi, sign, 0x78)); /* A ^ (B & C) */
+    const __mmask16 below = _mm512_cmp_ps_mask(ep, _mm512_setzero_ps(), _CMP_LT_OQ);
+    *hx = _mm512_mask_sub_epi32(*hi, below, *hi, _mm512_set1_epi32(1));
+    /* ulp_x = 2^(max(exp, -126) - 23) (getexp ignores the sign):
+     * G = floor(e' * 2^(39 - max(exp, -126))) */
+    const __m512 ex = _mm512_max_ps(_mm512_getexp_ps(_mm512_castsi512_ps(*hx)),
+                                    _mm512_set1_ps(-126.0f));
+    /* rounded down: a tiny negative e' must not underflow to -0 */
+    const __m512 g = _mm512_scalef_round_ps(ep, _mm512_sub_ps(_mm512_set1_ps(39.0f), ex),
+                                            _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    *G = _mm512_cvt_roundps_epi32(g, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    *f = _mm512_add_epi32(_mm512_slli_epi32(*hi, 16), *G);
+    return h;
+}
+
 /* bf16 SR of s + p with first words w; *fix gets the lanes the scalar model
  * must redo. */
 static inline __m512 pb_lowp_sr_bf16(__m512 s, __m512 p, __m512i w, bool bits, int shift,
                                      __mmask16 *fix)
 {
     const __m512i sign = _mm512_set1_epi32((int)0x80000000u);
-    __m512 e;
-    const __m512 h = pb_lowp_two_sum(s, p, &e);
-    const __m512i hi = _mm512_castps_si512(h);
+    __m512i hi, hx, G, f;
+    const __m512 h = pb_lowp_bf16_fraction(s, p, &hi, &hx, &G, &f);
     const __m512i H = _mm512_andnot_si512(sign, hi);
-    /* e' = e with h's sign removed: |x| = |h| + e' */
-    const __m512 ep = _mm512_castsi512_ps(
-        _mm512_ternarylogic_epi32(_mm512_castps_si512(e), hi, sign, 0x78)); /* A ^ (B & C) */
-    const __mmask16 below = _mm512_cmp_ps_mask(ep, _mm512_setzero_ps(), _CMP_LT_OQ);
-    const __m512i Hx = _mm512_mask_sub_epi32(H, below, H, _mm512_set1_epi32(1));
-    /* ulp_x = 2^(max(exp, -126) - 23): G = floor(e' * 2^(39 - max(exp, -126))) */
-    const __m512 ex = _mm512_max_ps(_mm512_getexp_ps(_mm512_castsi512_ps(Hx)),
-                                    _mm512_set1_ps(-126.0f));
-    /* rounded down: a tiny negative e' must not underflow to -0 */
-    const __m512 g = _mm512_scalef_round_ps(ep, _mm512_sub_ps(_mm512_set1_ps(39.0f), ex),
-                                            _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    const __m512i G = _mm512_cvt_roundps_epi32(g, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    const __m512i f = _mm512_add_epi32(_mm512_slli_epi32(H, 16), G);
     const __m512i kept = _mm512_srli_epi32(_mm512_add_epi32(H, _mm512_srai_epi32(G, 16)), 16);
     const __mmask16 up = pb_lowp_sr_up(w, f, bits, shift);
     __m512i r = _mm512_slli_epi32(_mm512_mask_add_epi32(kept, up, kept, _mm512_set1_epi32(1)), 16);
@@ -264,20 +278,8 @@ static inline __m512 pb_lowp_sr_fp16(__m512 s, __m512 p, __m512i w, bool bits, i
 static inline __m512 pb_lowp_sr_bf16_pass(__m512 s, __m512 p, __m512i w, bool bits, int shift,
                                           __m512i *tie)
 {
-    const __m512i sign = _mm512_set1_epi32((int)0x80000000u);
-    __m512 e;
-    const __m512 h = pb_lowp_two_sum(s, p, &e);
-    const __m512i hi = _mm512_castps_si512(h);
-    const __m512 ep = _mm512_castsi512_ps(
-        _mm512_ternarylogic_epi32(_mm512_castps_si512(e), hi, sign, 0x78)); /* A ^ (B & C) */
-    const __mmask16 below = _mm512_cmp_ps_mask(ep, _mm512_setzero_ps(), _CMP_LT_OQ);
-    const __m512i hx = _mm512_mask_sub_epi32(hi, below, hi, _mm512_set1_epi32(1));
-    const __m512 ex = _mm512_max_ps(_mm512_getexp_ps(_mm512_castsi512_ps(hx)),
-                                    _mm512_set1_ps(-126.0f));
-    const __m512 g = _mm512_scalef_round_ps(ep, _mm512_sub_ps(_mm512_set1_ps(39.0f), ex),
-                                            _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    const __m512i G = _mm512_cvt_roundps_epi32(g, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    const __m512i f = _mm512_add_epi32(_mm512_slli_epi32(hi, 16), G);
+    __m512i hi, hx, G, f;
+    pb_lowp_bf16_fraction(s, p, &hi, &hx, &G, &f);
     const __mmask16 up = pb_lowp_sr_up(w, f, bits, shift);
     const __m512i kept = _mm512_and_si512(hx, _mm512_set1_epi32((int)0xffff0000u));
     if (!bits) *tie = _mm512_min_epu32(*tie, _mm512_xor_si512(w, f));

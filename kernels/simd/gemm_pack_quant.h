@@ -56,4 +56,12 @@ pb_status pb_simd_panels_make(const pb_gemm_job *job, const float *bq, size_t w,
                               pb_simd_panels *out);
 void pb_simd_panels_free(pb_simd_panels *p);
 
+/* task(ctx, t, buf) for every t < ntasks on `threads` OpenMP threads
+ * (dynamic schedule, one task at a time), buf being `bytes` of the running
+ * thread's PB_SIMD_BUF_APACK scratch.  PB_ERR_NOMEM when a thread cannot
+ * have its scratch (its tasks are then not run). */
+typedef void pb_simd_task_fn(const void *ctx, size_t t, void *buf);
+pb_status pb_simd_run_tasks(int threads, size_t ntasks, size_t bytes, pb_simd_task_fn *task,
+                            const void *ctx);
+
 #endif

@@ -49,3 +49,21 @@ void pb_simd_panels_free(pb_simd_panels *p)
     free(p->fb);
     p->fa = p->fb = NULL;
 }
+
+pb_status pb_simd_run_tasks(int threads, size_t ntasks, size_t bytes, pb_simd_task_fn *task,
+                            const void *ctx)
+{
+    bool nomem = false;
+#pragma omp parallel num_threads(threads)
+    {
+        void *buf = pb_simd_buf(PB_SIMD_BUF_APACK, bytes);
+        if (!buf) {
+#pragma omp atomic write
+            nomem = true;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (size_t t = 0; t < ntasks; t++)
+            if (buf) task(ctx, t, buf);
+    }
+    return nomem ? PB_ERR_NOMEM : PB_OK;
+}

@@ -33,7 +33,6 @@
  */
 #include <immintrin.h>
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +182,7 @@ static inline __m512 tc32_fl32(__m512 x) { return x; }
 #define TC32_STOREOUT(p, v) _mm512_storeu_ps((p), (v))
 TC_DEFINE(tc32, __m512, __mmask16, ps, 16, float, INFINITY, TC32_LOADB, TC32_STOREOUT)
 
+
 /* May the binary32 lanes run this scheme (see the top of the file)? */
 static bool tc_fits_float(const pb_gemm_job *job)
 {
@@ -268,6 +268,16 @@ static bool tc_fits_float(const pb_gemm_job *job)
 TC_GROUP(tc64, __m512d, pd, double, 8)
 TC_GROUP(tc32, __m512, ps, float, 16)
 
+/* Tasks of pb_simd_run_tasks: the G groups of R rows of task t. */
+static void tc32_run_task(const void *ctx, size_t t, void *buf)
+{
+    tc32_task(ctx, t * (size_t)G * R, buf);
+}
+static void tc64_run_task(const void *ctx, size_t t, void *buf)
+{
+    tc64_task(ctx, t * (size_t)G * R, buf);
+}
+
 pb_status pb_simd_gemm_tc(pb_gemm_job *job)
 {
     const size_t M = job->m, N = job->n, K = job->k;
@@ -305,23 +315,9 @@ pb_status pb_simd_gemm_tc(pb_gemm_job *job)
         .emin_b = env.emin_b,
         .fin = {.job = job, .out_identity = pb_simd_out_identity(job)},
     };
-    const size_t elem = lanes32 ? sizeof(float) : sizeof(double);
-    bool nomem = false;
-#pragma omp parallel num_threads(job->threads)
-    {
-        void *buf = pb_simd_buf(PB_SIMD_BUF_APACK, G * 2 * K * R * elem + 64);
-        if (!buf) {
-#pragma omp atomic write
-            nomem = true;
-        }
-#pragma omp for schedule(dynamic, 1)
-        for (size_t i0 = 0; i0 < M; i0 += (size_t)G * R) {
-            if (!buf) continue;
-            if (lanes32) tc32_task(&plan, i0, buf);
-            else tc64_task(&plan, i0, buf);
-        }
-    }
-    if (nomem) st = PB_ERR_NOMEM;
+    const size_t elem = lanes32 ? sizeof(float) : sizeof(double), rows = (size_t)G * R;
+    st = pb_simd_run_tasks(job->threads, (M + rows - 1) / rows, G * 2 * K * R * elem + 64,
+                           lanes32 ? tc32_run_task : tc64_run_task, &plan);
 
     pb_simd_panels_free(&pan);
 done:

@@ -411,6 +411,18 @@ static void fx_task(const fx_plan *pl, fx_tile_fn *tile, size_t i0, void *buf)
     }
 }
 
+/* A task of pb_simd_run_tasks: the rows of task t. */
+typedef struct fx_run {
+    const fx_plan *plan;
+    fx_tile_fn *tile;
+} fx_run;
+
+static void fx_run_task(const void *ctx, size_t t, void *buf)
+{
+    const fx_run *run = ctx;
+    fx_task(run->plan, run->tile, t * (size_t)G * R, buf);
+}
+
 /* Largest term of a step (an aligned product, below 2^(frac + 2)) as an
  * exact bound: floor(maxsig_a * maxsig_b * 2^frac), plus one for rne. */
 static double fx_max_term(const pb_gemm_job *job, int frac, bool rne)
@@ -495,21 +507,10 @@ pb_status pb_simd_gemm_tc_fixed(pb_gemm_job *job, const float *aq, const float *
         .npad = pan.npad,
         .fin = {.job = job, .out_identity = pb_simd_out_identity(job)},
     };
-    fx_tile_fn *tile = fx_tiles[plan.rne][plan.nrne][sum];
-    bool nomem = false;
-#pragma omp parallel num_threads(job->threads)
-    {
-        void *buf = pb_simd_buf(PB_SIMD_BUF_APACK, (size_t)G * K * R * 8 + 64);
-        if (!buf) {
-#pragma omp atomic write
-            nomem = true;
-        }
-#pragma omp for schedule(dynamic, 1)
-        for (size_t i0 = 0; i0 < M; i0 += (size_t)G * R) {
-            if (!buf) continue;
-            fx_task(&plan, tile, i0, buf);
-        }
-    }
+    const fx_run tasks = {&plan, fx_tiles[plan.rne][plan.nrne][sum]};
+    const size_t rows = (size_t)G * R;
+    st = pb_simd_run_tasks(job->threads, (M + rows - 1) / rows, (size_t)G * K * R * 8 + 64,
+                           fx_run_task, &tasks);
     pb_simd_panels_free(&pan);
-    return nomem ? PB_ERR_NOMEM : PB_OK;
+    return st;
 }
