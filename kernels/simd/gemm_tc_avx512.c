@@ -182,7 +182,6 @@ static inline __m512 tc32_fl32(__m512 x) { return x; }
 #define TC32_STOREOUT(p, v) _mm512_storeu_ps((p), (v))
 TC_DEFINE(tc32, __m512, __mmask16, ps, 16, float, INFINITY, TC32_LOADB, TC32_STOREOUT)
 
-
 /* May the binary32 lanes run this scheme (see the top of the file)? */
 static bool tc_fits_float(const pb_gemm_job *job)
 {
